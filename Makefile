@@ -1,0 +1,44 @@
+# defkg: two commands for a fresh machine with Python 3.11+ and pip.
+#   make demo   build the knowledge graph from the bundled sample and write exports/
+#   make test   install the test dependencies and run the test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STORE  ?= .defkg-store
+SAMPLE ?= examples
+
+.PHONY: demo test lint install install-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+demo: install
+	rm -rf $(STORE)
+	$(BIN)/defkg ingest $(SAMPLE) --store $(STORE)
+	$(BIN)/defkg export --store $(STORE) --format turtle --out exports
+	$(BIN)/defkg export --store $(STORE) --format trig --out exports
+	$(BIN)/defkg view --store $(STORE) --out exports/graph.html
+	$(BIN)/defkg stats --store $(STORE)
+
+test: install-test
+	$(BIN)/python -m pytest
+
+lint: install-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(STORE) $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from defkg.cli.main import main
+
+main()

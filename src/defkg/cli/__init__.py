@@ -1,0 +1,1 @@
+"""The ``defkg`` command: thin click wrappers over library functions."""

@@ -1,0 +1,53 @@
+"""``defkg``: the command group. Each subcommand lives in its own module of this package.
+
+Exit codes: 0 ok; 1 failure (bad input, non-conforming data, store or query error); 2 usage error.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from defkg import __version__
+from defkg.errors import DefkgError
+
+# Modules of defkg.cli that define a click command named ``command``.
+COMMANDS = (
+    "ingest",
+    "query",
+    "export",
+    "stats",
+    "explain",
+)
+
+EPILOG = """\b
+Examples:
+  defkg ingest examples/ --store store
+  defkg query meetings --store store
+  defkg query --list
+  defkg export --store store --format turtle --out exports
+
+\b
+Exit codes: 0 ok, 1 failure (bad input, store or query error), 2 usage error.
+"""
+
+
+@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="defkg")
+def cli() -> None:
+    """defkg: a knowledge graph of bilateral defence relations, built from news reports
+    (Turkish and English) of defence and security meetings between states."""
+
+
+for _name in COMMANDS:
+    cli.add_command(importlib.import_module(f"defkg.cli.{_name}").command)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=True)
+    except DefkgError as e:  # pragma: no cover - commands turn errors into ClickException
+        click.echo(f"defkg: {e}", err=True)
+        sys.exit(1)

@@ -1,0 +1,60 @@
+"""Export the store: Turtle or N-Triples (all article graphs merged), TriG or N-Quads (one
+named graph per article, with its provenance), JSON-LD (named graphs kept)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from defkg.errors import DefkgError
+from defkg.ingest import ONTOLOGY_GRAPH
+from defkg.store import Store
+from defkg.vocab import PREFIXES
+
+FORMATS = {
+    "turtle": ("ttl", ox.RdfFormat.TURTLE),
+    "trig": ("trig", ox.RdfFormat.TRIG),
+    "nt": ("nt", ox.RdfFormat.N_TRIPLES),
+    "nquads": ("nq", ox.RdfFormat.N_QUADS),
+    "jsonld": ("jsonld", None),
+}
+
+_MERGED = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{ONTOLOGY_GRAPH}>) }}"
+
+
+def _quads(store: Store) -> list[ox.Quad]:
+    onto = ox.NamedNode(ONTOLOGY_GRAPH)
+    return [q for q in store.quads() if q.graph_name != onto]
+
+
+def export(store: Store, fmt: str, out: str | os.PathLike[str], name: str = "defkg") -> Path:
+    """Write the store in ``fmt`` to ``out`` (a directory, or a file path with a suffix)."""
+    if fmt not in FORMATS:
+        raise DefkgError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    suffix, rdf_format = FORMATS[fmt]
+    target = Path(out)
+    if target.suffix == "":
+        target.mkdir(parents=True, exist_ok=True)
+        target = target / f"{name}.{suffix}"
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    if fmt in ("turtle", "nt"):
+        triples = list(store.query(_MERGED, union=False))
+        kwargs = {"prefixes": PREFIXES} if fmt == "turtle" else {}
+        ox.serialize(triples, str(tmp), rdf_format, **kwargs)
+    elif fmt in ("trig", "nquads"):
+        kwargs = {"prefixes": PREFIXES} if fmt == "trig" else {}
+        ox.serialize(_quads(store), str(tmp), rdf_format, **kwargs)
+    else:
+        from rdflib import Dataset
+
+        ds = Dataset()
+        nq = ox.serialize(_quads(store), format=ox.RdfFormat.N_QUADS)
+        ds.parse(data=nq.decode("utf-8") if nq else "", format="nquads")
+        ctx = {p: iri for p, iri in PREFIXES.items()}
+        tmp.write_text(ds.serialize(format="json-ld", context=ctx, indent=1), encoding="utf-8")
+    os.replace(tmp, target)
+    return target

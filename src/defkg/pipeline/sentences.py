@@ -1,0 +1,39 @@
+"""Sentence splitting that knows abbreviations, initials, ordinals ("2. Başkanı") and dates."""
+
+from __future__ import annotations
+
+import re
+
+from defkg.model import Sentence
+
+# A boundary: ., ! or ? (optionally closing quotes/brackets) then space and an upper-case
+# letter, digit or opening quote; or a line break.
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”)\]]*\s+(?=[\"'“(\[]?[A-ZÇĞİÖŞÜ0-9])|\n+")
+_ABBREV = re.compile(
+    r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|No|Gen|Lt|Col|Maj|Capt|Cdr|Adm|Brig|Sgt|Rt|Hon|Jr|Sr|vs|etc|Inc|Ltd|Co|"
+    r"Dz|Hv|Kd|Alb|Yb|Bnb|Org|Korg|Tümg|Tuğg|Yzb|Av|Doç|Öğr|Gör|Sn|vb|vd|bkz|yy|No|Art|Sept|Feb|Jan|Aug|Oct|Nov|Dec)"
+    r"|\b[A-ZÇĞİÖŞÜ]|\b\d{1,3}|\bU\.S|\bU\.K)\.$"
+)
+
+
+def split(text: str) -> tuple[Sentence, ...]:
+    """Split ``text`` into sentences with their character offsets."""
+    out: list[Sentence] = []
+    start = 0
+    pieces: list[tuple[int, int]] = []
+    for m in _BOUNDARY.finditer(text):
+        end = m.start()
+        if m.group(0).strip() and _ABBREV.search(text[max(0, end - 12) : end]):
+            continue  # "Dr. Christian", "2. Başkanı", "W. White"
+        pieces.append((start, end))
+        start = m.end()
+    pieces.append((start, len(text)))
+    for s, e in pieces:
+        chunk = text[s:e]
+        stripped = chunk.strip()
+        if not stripped:
+            continue
+        lead = len(chunk) - len(chunk.lstrip())
+        s2 = s + lead
+        out.append(Sentence(len(out), s2, s2 + len(stripped), stripped))
+    return tuple(out)

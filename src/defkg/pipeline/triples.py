@@ -1,0 +1,275 @@
+"""Last stage: an ``Extraction`` becomes an RDF graph (the only stage importing rdflib).
+
+Each article gives one named graph, ``dkr:graph/ID``, holding the article's
+metadata, what it says (meetings, delegations, people, posts, topics, stances), a
+short description of every entity it refers to (labels, Wikidata links) and, for
+every fact, a ``dk:Evidence`` node naming the fact (``rdf:subject``,
+``rdf:predicate``, ``rdf:object``) and the sentence it was read from.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD
+
+from defkg import __version__, iris
+from defkg.model import (
+    Article,
+    Evidence,
+    Extraction,
+    MeetingFact,
+    OrgRef,
+    Person,
+    PlaceRef,
+    RankRef,
+    StateRef,
+    TopicRef,
+)
+from defkg.vocab import DK, SDO, WD, bind_prefixes
+
+_STATUS = {"Reported": DK.Reported, "Recalled": DK.Recalled, "Planned": DK.Planned}
+_ORG_KIND = {
+    "Ministry": DK.Ministry,
+    "ArmedForce": DK.ArmedForce,
+    "Agency": DK.Agency,
+    "InternationalOrganization": DK.InternationalOrganization,
+    "Company": DK.Company,
+    "ArmedNonStateGroup": DK.ArmedNonStateGroup,
+    "GovernmentBody": DK.GovernmentBody,
+}
+
+
+def _lit(text: str, lang: str | None = None) -> Literal:
+    return Literal(text, lang=lang) if lang else Literal(text)
+
+
+class _Builder:
+    def __init__(self, extraction: Extraction) -> None:
+        self.x = extraction
+        self.a: Article = extraction.article
+        self.lang = self.a.language
+        self.g = Graph(identifier=URIRef(iris.graph(self.a.id)))
+        bind_prefixes(self.g)
+        self.article = URIRef(iris.article(self.a.id))
+        self._described: set[str] = set()
+
+    # -- evidence --------------------------------------------------------------------------------
+    def fact(self, s: URIRef, p: URIRef, o: URIRef | Literal, evidence: Evidence) -> None:
+        self.g.add((s, p, o))
+        for index in sorted(set(evidence)):
+            if not 0 <= index < len(self.a.sentences):
+                continue
+            ev = URIRef(iris.evidence(self.a.id, s, p, o, index))
+            sentence = self.a.sentences[index]
+            self.g.add((ev, RDF.type, DK.Evidence))
+            self.g.add((ev, RDF.subject, s))
+            self.g.add((ev, RDF.predicate, p))
+            self.g.add((ev, RDF.object, o))
+            self.g.add((ev, DK.sentence, Literal(sentence.text, lang=self.lang)))
+            self.g.add((ev, DK.sentenceIndex, Literal(index)))
+            self.g.add((ev, PROV.wasQuotedFrom, self.article))
+
+    def once(self, iri: str) -> bool:
+        if iri in self._described:
+            return False
+        self._described.add(iri)
+        return True
+
+    # -- entities --------------------------------------------------------------------------------
+    def state(self, iso3: str) -> URIRef:
+        iri = URIRef(iris.state(iso3))
+        ref: StateRef | None = self.x.states.get(iso3)
+        if self.once(iri) and ref is not None:
+            self.g.add((iri, RDF.type, DK.State))
+            self.g.add((iri, RDFS.label, Literal(ref.label_en, lang="en")))
+            self.g.add((iri, RDFS.label, Literal(ref.label_tr, lang="tr")))
+            self.g.add((iri, DK.iso3, Literal(ref.iso3)))
+            self.g.add((iri, DK.wikidata, WD[ref.qid]))
+        return iri
+
+    def organization(self, org: OrgRef) -> URIRef:
+        iri = URIRef(iris.organization(org.key))
+        if self.once(iri):
+            self.g.add((iri, RDF.type, _ORG_KIND.get(org.kind, DK.Organization)))
+            self.g.add((iri, RDFS.label, _lit(org.label, self.lang)))
+            if org.label_en and org.label_en != org.label:
+                self.g.add((iri, RDFS.label, Literal(org.label_en, lang="en")))
+            if org.acronym:
+                self.g.add((iri, DK.acronym, Literal(org.acronym)))
+            if org.qid:
+                self.g.add((iri, DK.wikidata, WD[org.qid]))
+            if org.state:
+                self.g.add((iri, DK.ofState, self.state(org.state)))
+        return iri
+
+    def rank(self, rank: RankRef) -> URIRef:
+        iri = URIRef(iris.rank(rank.key))
+        if self.once(iri):
+            self.g.add((iri, RDF.type, DK.Rank))
+            labels = {"en": rank.label_en, "tr": rank.label_tr}
+            labels[self.lang] = labels.get(self.lang) or rank.label
+            for lang, label in labels.items():
+                if label:
+                    self.g.add((iri, SKOS.prefLabel, Literal(label, lang=lang)))
+            if rank.nato:
+                self.g.add((iri, DK.natoCode, Literal(rank.nato)))
+            if rank.service:
+                self.g.add((iri, DK.service, Literal(rank.service)))
+        return iri
+
+    def place(self, place: PlaceRef) -> URIRef:
+        iri = URIRef(iris.place(place.key))
+        if self.once(iri):
+            self.g.add((iri, RDF.type, DK.Place))
+            self.g.add((iri, RDFS.label, _lit(place.label, self.lang)))
+            if place.label_en and place.label_en != place.label:
+                self.g.add((iri, RDFS.label, Literal(place.label_en, lang="en")))
+            if place.qid:
+                self.g.add((iri, DK.wikidata, WD[place.qid]))
+            if place.state:
+                self.g.add((iri, SDO.containedInPlace, self.state(place.state)))
+        return iri
+
+    def topic(self, topic: TopicRef) -> URIRef:
+        if topic.iso3:
+            return self.state(topic.iso3)
+        if topic.kind == "Organization":
+            return self.organization(
+                OrgRef(topic.key, topic.label, "InternationalOrganization", qid=topic.qid, label_en=topic.label_en)
+            )
+        iri = URIRef(iris.topic(topic.key))
+        if self.once(iri):
+            self.g.add((iri, RDF.type, DK.Place if topic.kind == "Region" else DK.Topic))
+            if topic.kind == "Region":
+                self.g.add((iri, RDF.type, DK.Topic))
+            self.g.add((iri, RDFS.label, _lit(topic.label, self.lang)))
+            if topic.label_en and topic.label_en != topic.label:
+                self.g.add((iri, RDFS.label, Literal(topic.label_en, lang="en")))
+            if topic.qid:
+                self.g.add((iri, DK.wikidata, WD[topic.qid]))
+        return iri
+
+    def person(self, p: Person, evidence: Evidence) -> URIRef:
+        iri = URIRef(iris.person(p.name, p.state))
+        ev = p.evidence or evidence
+        if self.once(iri):
+            self.g.add((iri, RDF.type, DK.Official))
+            self.g.add((iri, FOAF.name, Literal(p.name)))
+        if p.state:
+            self.fact(iri, DK.nationality, self.state(p.state), ev)
+        if p.rank:
+            self.fact(iri, DK.rank, self.rank(p.rank), ev)
+        if p.organization or p.title:
+            org = self.organization(p.organization) if p.organization else None
+            post = URIRef(iris.post(p.state, p.organization.key if p.organization else None, p.title))
+            self.g.add((post, RDF.type, ORG.Post))
+            if p.title:
+                self.g.add((post, DK.title, Literal(p.title, lang=self.lang)))
+            if org is not None:
+                self.g.add((post, ORG.postIn, org))
+                self.fact(iri, DK.affiliation, org, ev)
+            self.g.add((post, ORG.heldBy, iri))
+            self.fact(iri, ORG.holds, post, ev)
+        return iri
+
+    # -- article and meetings --------------------------------------------------------------------
+    def article_node(self) -> None:
+        a, art = self.a, self.article
+        g = self.g
+        g.add((art, RDF.type, DK.Article))
+        g.add((art, SDO.inLanguage, Literal(a.language)))
+        if a.url:
+            g.add((art, SDO.url, Literal(a.url, datatype=XSD.anyURI)))
+        if a.published:
+            g.add((art, SDO.datePublished, Literal(a.published)))
+        if a.title:
+            g.add((art, SDO.headline, Literal(a.title, lang=a.language)))
+        if a.publisher:
+            g.add((art, SDO.publisher, Literal(a.publisher)))
+        if a.source:
+            g.add((art, DK.sourceFile, Literal(a.source)))
+        graph = self.g.identifier
+        g.add((graph, RDF.type, PROV.Entity))
+        g.add((graph, PROV.wasDerivedFrom, art))
+        g.add((graph, DK.converterVersion, Literal(__version__)))
+
+    def meeting(self, m: MeetingFact, ordinal: int) -> None:
+        iri = URIRef(iris.meeting(m.states, m.start, self.a.id, ordinal))
+        g, ev = self.g, m.evidence
+        g.add((iri, RDF.type, getattr(DK, m.kind) if m.kind in DK.__annotations__ else DK.Meeting))
+        g.add((iri, RDF.type, DK.Meeting))
+        g.add((iri, RDFS.label, Literal(m.label or self._label(m), lang=self.lang if m.label else "en")))
+        self.fact(iri, DK.status, _STATUS.get(m.status, DK.Reported), ev)
+        self.fact(iri, DK.reportedIn, self.article, ev)
+        for s in m.states:
+            self.fact(iri, DK.participatingState, self.state(s), ev)
+        if m.host:
+            self.fact(iri, DK.hostState, self.state(m.host), ev)
+        if m.start:
+            self.fact(iri, SDO.startDate, Literal(m.start), ev)
+        if m.end:
+            self.fact(iri, SDO.endDate, Literal(m.end), ev)
+        if m.place:
+            self.fact(iri, SDO.location, self.place(m.place), ev)
+        delegations: dict[str, URIRef] = {}
+
+        def delegation(state: str) -> URIRef:
+            if state not in delegations:
+                d = URIRef(iris.delegation(str(iri), state))
+                delegations[state] = d
+                g.add((d, RDF.type, DK.Delegation))
+                g.add((d, DK.delegationOf, self.state(state)))
+                g.add((iri, DK.hasDelegation, d))
+            return delegations[state]
+
+        for part in m.participants:
+            person = self.person(part.person, part.evidence)
+            self.fact(iri, DK.participant, person, part.evidence or ev)
+            if part.person.state:
+                d = delegation(part.person.state)
+                self.fact(d, DK.headOfDelegation if part.head else DK.delegationMember, person, part.evidence)
+        for role in m.roles:
+            post = URIRef(iris.role_post(role.role, role.state, role.accredited_to))
+            g.add((post, RDF.type, ORG.Post))
+            g.add((post, ORG.role, URIRef(iris.role(role.role))))
+            g.add((URIRef(iris.role(role.role)), RDF.type, DK.Role))
+            g.add((URIRef(iris.role(role.role)), RDFS.label, Literal(role.label, lang=self.lang)))
+            g.add((post, RDFS.label, Literal(role.label, lang=self.lang)))
+            if role.state:
+                g.add((post, DK.ofState, self.state(role.state)))
+            if role.accredited_to:
+                g.add((post, DK.accreditedTo, self.state(role.accredited_to)))
+            target = delegation(role.state) if role.state else iri
+            self.fact(target, DK.includesRole, post, role.evidence)
+        for t in m.topics:
+            self.fact(iri, DK.topic, self.topic(t), m.topic_evidence.get(t.key, ev))
+        for st in m.stances:
+            s_iri = URIRef(iris.stance(str(iri), st.kind, st.text))
+            g.add((s_iri, RDF.type, DK.Stance))
+            g.add((s_iri, DK.stanceKind, getattr(DK, st.kind) if st.kind in DK.__annotations__ else DK.Support))
+            g.add((s_iri, DK.stanceText, Literal(st.text, lang=self.lang)))
+            if st.topic:
+                g.add((s_iri, DK.stanceOn, self.topic(st.topic)))
+            self.fact(iri, DK.stance, s_iri, st.evidence)
+
+    def _label(self, m: MeetingFact) -> str:
+        names = " – ".join(self.x.states[s].label_en if s in self.x.states else s for s in m.states)
+        kind = {"Meeting": "meeting"}.get(m.kind, _words(m.kind))
+        when = f", {m.start.isoformat()}" if isinstance(m.start, date) else ""
+        return f"{names} {kind}{when}"
+
+
+def _words(camel: str) -> str:
+    out = "".join(" " + c.lower() if c.isupper() else c for c in camel).strip()
+    return out
+
+
+def to_graph(extraction: Extraction) -> Graph:
+    """The named graph of one article."""
+    b = _Builder(extraction)
+    b.article_node()
+    for i, m in enumerate(extraction.meetings):
+        b.meeting(m, i)
+    return b.g

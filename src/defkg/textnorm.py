@@ -1,0 +1,58 @@
+"""Text normalisation shared by every stage: Turkish-aware casing, folding and slugs."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_APOSTROPHES = "\u2019\u2018`\u00b4\u02bc"
+_TR_UPPER = str.maketrans({"İ": "i", "I": "ı"})
+_TR_LOWER_TO_UPPER = str.maketrans({"i": "İ", "ı": "I"})
+
+
+def normalize(text: str) -> str:
+    """NFC, one kind of apostrophe, no soft hyphens or zero-width characters."""
+    text = unicodedata.normalize("NFC", text)
+    for a in _APOSTROPHES:
+        text = text.replace(a, "'")
+    return text.replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
+
+
+def tr_lower(text: str) -> str:
+    """Lower-case the Turkish way: İ -> i, I -> ı (then the usual rules)."""
+    return text.translate(_TR_UPPER).lower()
+
+
+def tr_upper(text: str) -> str:
+    """Upper-case the Turkish way: i -> İ, ı -> I."""
+    return text.translate(_TR_LOWER_TO_UPPER).upper()
+
+
+def tr_title(word: str) -> str:
+    """Capitalise one word the Turkish way ("İLKAY" -> "İlkay", "ISIK" -> "Isık")."""
+    if not word:
+        return word
+    return tr_upper(word[0]) + tr_lower(word[1:])
+
+
+def strip_diacritics(text: str) -> str:
+    text = text.replace("ı", "i").replace("İ", "I")
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """A matching key: Turkish lower case, no diacritics or punctuation, single spaces.
+
+    "Yaşar GÜLER" and "Yasar Guler" fold to the same key "yasar guler".
+    """
+    text = strip_diacritics(tr_lower(normalize(text)))
+    text = re.sub(r"'", "", text)
+    text = re.sub(r"[^\w\s-]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def slug(text: str) -> str:
+    """An IRI-safe path segment: [a-z0-9-] only, never empty."""
+    s = re.sub(r"[^a-z0-9]+", "-", fold(text).replace("_", " ")).strip("-")
+    return s or "x"

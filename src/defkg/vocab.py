@@ -1,0 +1,142 @@
+"""The RDF vocabulary defkg writes, in step with ``ontology/defkg.ttl``.
+
+``DK`` is a closed namespace: using a term that is not listed here raises, and
+``tests/test_ontology.py`` checks that every term listed here is declared in the
+ontology (and every term the ontology declares is listed here).
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD, DefinedNamespace
+
+ONTOLOGY_IRI = "https://w3id.org/defkg/ontology"
+RESOURCE_BASE = "https://w3id.org/defkg/id/"
+
+
+class DK(DefinedNamespace):
+    """defkg's own terms."""
+
+    _NS = Namespace(ONTOLOGY_IRI + "#")
+    _fail = True
+
+    # --- classes: actors
+    State: URIRef
+    Organization: URIRef
+    GovernmentBody: URIRef
+    Ministry: URIRef
+    ArmedForce: URIRef
+    Agency: URIRef
+    InternationalOrganization: URIRef
+    Company: URIRef
+    ArmedNonStateGroup: URIRef
+    Official: URIRef
+    Rank: URIRef
+    Role: URIRef
+    Delegation: URIRef
+    # --- classes: meetings and what they are about
+    Meeting: URIRef
+    Consultations: URIRef
+    OfficialVisit: URIRef
+    CourtesyCall: URIRef
+    Talks: URIRef
+    MinisterialMeeting: URIRef
+    DialogueGroupMeeting: URIRef
+    SecurityMechanismMeeting: URIRef
+    PhoneCall: URIRef
+    MeetingStatus: URIRef
+    Topic: URIRef
+    Stance: URIRef
+    StanceKind: URIRef
+    Place: URIRef
+    # --- classes: provenance
+    Article: URIRef
+    Evidence: URIRef
+
+    # --- individuals
+    Reported: URIRef
+    Recalled: URIRef
+    Planned: URIRef
+    Support: URIRef
+    Opposition: URIRef
+    Concern: URIRef
+    Condemnation: URIRef
+    Agreement: URIRef
+    Commitment: URIRef
+
+    # --- meeting properties
+    participatingState: URIRef
+    hostState: URIRef
+    hasDelegation: URIRef
+    participant: URIRef
+    topic: URIRef
+    stance: URIRef
+    status: URIRef
+    reportedIn: URIRef
+    # --- delegation properties
+    delegationOf: URIRef
+    headOfDelegation: URIRef
+    delegationMember: URIRef
+    includesRole: URIRef
+    # --- person, post and organisation properties
+    nationality: URIRef
+    rank: URIRef
+    affiliation: URIRef
+    title: URIRef
+    ofState: URIRef
+    accreditedTo: URIRef
+    roleKind: URIRef
+    acronym: URIRef
+    # --- reference data
+    wikidata: URIRef
+    iso3: URIRef
+    iso2: URIRef
+    cowCode: URIRef
+    natoCode: URIRef
+    service: URIRef
+    # --- stance properties
+    stanceKind: URIRef
+    stanceOn: URIRef
+    stanceText: URIRef
+    # --- provenance
+    evidence: URIRef
+    sentence: URIRef
+    sentenceIndex: URIRef
+    converterVersion: URIRef
+    sourceFile: URIRef
+
+
+DKR = Namespace(RESOURCE_BASE)
+ORG = Namespace("http://www.w3.org/ns/org#")
+SDO = Namespace("https://schema.org/")
+WD = Namespace("http://www.wikidata.org/entity/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+DCT = Namespace("http://purl.org/dc/terms/")
+
+PREFIXES: dict[str, str] = {
+    "dk": str(DK._NS),
+    "dkr": RESOURCE_BASE,
+    "org": str(ORG),
+    "prov": str(PROV),
+    "schema": str(SDO),
+    "foaf": str(FOAF),
+    "time": str(TIME),
+    "skos": str(SKOS),
+    "wd": str(WD),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "dcterms": str(DCT),
+}
+
+
+def sparql_prologue() -> str:
+    """PREFIX lines for every prefix above, for queries written without them."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def bind_prefixes(graph) -> None:  # type: ignore[no-untyped-def]
+    """Bind the project's prefixes on an rdflib Graph or Dataset."""
+    for p, iri in PREFIXES.items():
+        graph.bind(p, iri, override=True, replace=True)
