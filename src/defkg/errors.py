@@ -29,3 +29,22 @@ class QueryError(DefkgError):
 
 class ValidationError(DefkgError):
     """A graph does not conform to the SHACL shapes."""
+
+
+class InputWarning:
+    """Something odd about an input that was still read (not an error): e.g. a legacy encoding
+    or an HTML page in a ``.txt`` file. ``str()`` gives ``"file: message"``."""
+
+    def __init__(self, message: str, source: str | None = None, line: int | None = None) -> None:
+        self.message = message
+        self.source = source
+        self.line = line
+
+    def __str__(self) -> str:
+        where = self.source or ""
+        if self.source and self.line is not None:
+            where = f"{self.source}:{self.line}"
+        return f"{where}: {self.message}" if where else self.message
+
+    def __repr__(self) -> str:
+        return f"InputWarning({str(self)!r})"

@@ -9,6 +9,8 @@ wholly or not at all, and re-ingesting replaces the article's graph.
 from __future__ import annotations
 
 import os
+import re
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,26 +22,50 @@ from defkg.vocab import PREFIXES
 
 GraphPayload = tuple[str, str]  # (graph IRI, N-Triples text)
 
+_IRI_OK = re.compile(r"[a-z][a-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*", re.IGNORECASE)
+
+
+def _graph_ref(iri: str) -> str:
+    """``<iri>`` for a SPARQL Update; refuses anything that is not an absolute IRI (no injection)."""
+    if not _IRI_OK.fullmatch(iri):
+        raise StoreError(f"not a valid graph IRI: {iri[:80]!r}")
+    return f"<{iri}>"
+
 
 class Store:
     """A defkg store at ``path``; opened read-write unless ``read_only``."""
 
-    def __init__(self, path: str | os.PathLike[str], read_only: bool = False, create: bool = True) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        read_only: bool = False,
+        create: bool = True,
+        wait: float = 0.0,
+    ) -> None:
+        """``wait``: seconds to wait for another process (an ingest) to release the store's lock
+        before giving up with a ``StoreError``; readers (``read_only``) never wait for writers."""
         self.path = Path(path)
         self.read_only = read_only
-        if read_only or not create:
-            if not (self.path / "CURRENT").exists():
-                raise StoreError(f"{self.path}: no defkg store here (run `defkg ingest ... --store {path}`)")
-        try:
-            self._ox = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
-        except OSError as e:
-            msg = str(e)
-            if "lock" in msg.lower():
-                raise StoreError(
-                    f"{self.path}: the store is in use by another defkg process (ingest); "
-                    "wait for it to finish and try again"
-                ) from e
-            raise StoreError(f"{self.path}: cannot open the store: {msg}") from e
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"{self.path}: not a directory, so not a defkg store")
+        if (read_only or not create) and not (self.path / "CURRENT").exists():
+            raise StoreError(f"{self.path}: no defkg store here (run `defkg ingest ... --store {path}`)")
+        deadline = time.monotonic() + max(0.0, wait)
+        while True:
+            try:
+                self._ox = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
+                break
+            except OSError as e:
+                msg = str(e)
+                if "lock" not in msg.lower():
+                    raise StoreError(f"{self.path}: cannot open the store: {msg}") from e
+                if time.monotonic() >= deadline:
+                    waited = f" (waited {wait:g} s)" if wait > 0 else ""
+                    raise StoreError(
+                        f"{self.path}: the store is in use by another defkg process (an ingest){waited}; "
+                        "wait for it to finish and try again, or give --wait SECONDS"
+                    ) from e
+                time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
 
     # -- writing ---------------------------------------------------------------------------------
     def replace_graph(self, graph_iri: str, ntriples: str) -> None:
@@ -50,13 +76,14 @@ class Store:
         """Atomically replace several named graphs in one transaction."""
         parts = []
         for graph_iri, nt in payloads:
-            parts.append(f"DROP SILENT GRAPH <{graph_iri}> ;\nINSERT DATA {{ GRAPH <{graph_iri}> {{\n{nt}\n}} }}")
+            g = _graph_ref(graph_iri)
+            parts.append(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{nt}\n}} }}")
         if not parts:
             return
         self._write(" ;\n".join(parts))
 
     def drop_graph(self, graph_iri: str) -> None:
-        self._write(f"DROP SILENT GRAPH <{graph_iri}>")
+        self._write(f"DROP SILENT GRAPH {_graph_ref(graph_iri)}")
 
     def _write(self, update: str) -> None:
         if self.read_only:
@@ -104,8 +131,8 @@ class Store:
 
 
 @contextmanager
-def open_store(path: str | os.PathLike[str], read_only: bool = False) -> Iterator[Store]:
-    store = Store(path, read_only=read_only, create=not read_only)
+def open_store(path: str | os.PathLike[str], read_only: bool = False, wait: float = 0.0) -> Iterator[Store]:
+    store = Store(path, read_only=read_only, create=not read_only, wait=wait)
     try:
         yield store
     finally:

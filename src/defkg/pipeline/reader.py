@@ -1,7 +1,12 @@
 """First stage: read files into ``Article``s (plain text with front matter, JSON Lines, HTML).
 
 Every problem with an input is an ``InputError`` naming the file (and line for JSON
-Lines) and the reason.
+Lines) and the reason; it is yielded, not raised, so the other inputs of a batch are
+still read. Oddities that do not stop reading (a legacy Turkish encoding, an HTML page
+saved as ``.txt``) are yielded as ``InputWarning``s just before the article.
+
+Limits: a text or HTML file over ``MAX_BYTES`` (5 MB) is refused without being read;
+in a JSON Lines file the limit applies to each line (the file itself is streamed).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from defkg.errors import InputError
+from defkg.errors import InputError, InputWarning
 from defkg.model import Article
 from defkg.pipeline import language, sentences
 from defkg.textnorm import normalize
@@ -24,9 +29,31 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 HTML_SUFFIXES = {".html", ".htm"}
 SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES
 
-_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+Item = Article | InputError | InputWarning
+
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(?:(.*?)\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_FRONT_OPEN = re.compile(r"\A---[ \t]*\r?\n")
 _KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 _KNOWN_KEYS = {"url", "published", "title", "publisher", "language", "lang", "date"}
+_HTML_START = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
+_HTML_TAG = re.compile(
+    r"</?(?:p|div|span|a|br|article|section|h[1-6]|ul|li|table|script|style|meta)\b[^>]*>", re.IGNORECASE
+)
+# characters that have no place in a news report: C0/C1 controls other than tab and newlines
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or an Office document)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document"),
+    (b"\x7fELF", "an executable"),
+    (b"RIFF", "a RIFF file (audio/image)"),
+)
 
 
 def article_id(text: str) -> str:
@@ -34,52 +61,99 @@ def article_id(text: str) -> str:
 
 
 def parse_date(value: str, source: str | None) -> date:
+    v = value.strip().strip("'\"")
     try:
-        return date.fromisoformat(value.strip().strip("'\"")[:10])
+        d = date.fromisoformat(v[:10])
     except ValueError:
-        raise InputError(f"front matter: 'published' is not a date (YYYY-MM-DD): {value!r}", source) from None
+        d = None
+    if d is None or (len(v) > 10 and v[10] not in "T "):
+        raise InputError(f"'published' is not a date (YYYY-MM-DD): {value[:40]!r}", source)
+    return d
+
+
+def _plausible(text: str) -> bool:
+    """Decoded text that looks like prose, not binary data read as a legacy code page."""
+    if not text:
+        return False
+    bad = len(_CONTROL.findall(text)) + text.count("\ufffd")
+    return bad <= max(2, len(text) // 1000)
 
 
 def decode(data: bytes, source: str | None) -> tuple[str, str | None]:
-    """Text and a warning (or ``None``). Refuses binary data."""
+    """Text and a warning (or ``None``). Refuses empty, oversized and binary data."""
     if not data.strip():
         raise InputError("empty file", source)
     if len(data) > MAX_BYTES:
         raise InputError(f"file too large ({len(data):,} bytes; the limit is {MAX_BYTES:,})", source)
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise InputError(f"binary content ({what}): not a text article", source)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "UTF-16 text: decoded (UTF-8 is expected)"
+        except UnicodeDecodeError:
+            raise InputError("broken UTF-16 text", source) from None
     if b"\x00" in data[:65536]:
         raise InputError("binary content (NUL bytes): not a text article", source)
     try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        pass
-    text = data.decode("cp1254", errors="replace")
-    if sum(ch == "\ufffd" for ch in text) > 3 or sum(not (c.isprintable() or c.isspace()) for c in text) > len(text) / 50:
-        raise InputError("not UTF-8 and not Turkish Windows-1254/ISO-8859-9 text", source)
-    return text, "not UTF-8: decoded as Turkish Windows-1254"
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        first_bad = e.start
+    else:
+        if not _plausible(text):
+            raise InputError("binary content (control characters): not a text article", source)
+        return text, None
+    # Not UTF-8. Turkish legacy code pages first: Windows-1254 is a superset of ISO-8859-9's
+    # letters (and of Windows-1252's, bar six Turkish letters), so it also reads Western text.
+    for enc, name in (("cp1254", "Turkish Windows-1254 (ISO-8859-9)"), ("iso-8859-9", "Turkish ISO-8859-9")):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _plausible(text):
+            return text, f"not UTF-8 (invalid byte at offset {first_bad}): decoded as {name}"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None and best.encoding and _plausible(str(best)):
+        return str(best), f"not UTF-8 (invalid byte at offset {first_bad}): decoded as {best.encoding}"
+    raise InputError(
+        f"not UTF-8 (invalid byte at offset {first_bad}) and not text in a known encoding", source
+    )
 
 
 def parse_front_matter(text: str, source: str | None) -> tuple[dict[str, str], str]:
-    if not text.startswith("---"):
+    if not _FRONT_OPEN.match(text):  # no front matter (a first line like '-----' is text)
         return {}, text
     m = _FRONT.match(text)
     if not m:
         raise InputError("front matter: opening '---' without a closing '---'", source)
     meta: dict[str, str] = {}
-    for n, line in enumerate(m.group(1).splitlines(), start=2):
+    for n, line in enumerate((m.group(1) or "").splitlines(), start=2):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         km = _KEY.match(line)
         if not km:
-            raise InputError(f"front matter line {n}: expected 'key: value', got {line.strip()[:60]!r}", source)
+            got = line.strip()[:60]
+            raise InputError(f"front matter line {n}: expected 'key: value', got {got!r}", source)
         meta[km.group(1).lower()] = km.group(2).strip().strip("'\"")
     return meta, text[m.end() :]
 
 
+def clean(text: str) -> str:
+    """Normalised text with Unix newlines and no control characters."""
+    text = normalize(text).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub(" ", text)
+
+
 def make_article(body: str, meta: dict[str, str], source: str | None) -> Article:
-    text = normalize(body).replace("\r\n", "\n").replace("\r", "\n").strip()
+    if _SURROGATE.search(body):
+        raise InputError("text contains lone surrogates (not valid Unicode)", source)
+    text = clean(body).strip()
     if not text:
-        raise InputError("no text after the front matter", source)
+        raise InputError("no article text (only whitespace or front matter)", source)
     lang = meta.get("language") or meta.get("lang") or language.detect(text, source)
+    lang = lang.strip().lower()
     if lang not in ("tr", "en"):
         raise InputError(f"unsupported language {lang!r} (defkg reads tr and en)", source)
     published = meta.get("published") or meta.get("date")
@@ -90,7 +164,7 @@ def make_article(body: str, meta: dict[str, str], source: str | None) -> Article
         language=lang,
         url=meta.get("url") or None,
         published=parse_date(published, source) if published else None,
-        title=title,
+        title=(clean(title).strip() or None) if title else None,
         publisher=meta.get("publisher") or None,
         source=source,
         sentences=sentences.split(text),
@@ -103,14 +177,28 @@ def read_text(text: str, source: str | None = None, meta: dict[str, str] | None 
     return make_article(body, {**(meta or {}), **front}, source)
 
 
+def looks_like_html(text: str) -> bool:
+    """An HTML page (or a large fragment of one), whatever the file is called."""
+    head = text[:2000]
+    if _HTML_START.match(head):
+        return True
+    tags = _HTML_TAG.findall(text[:20000])
+    return len(tags) >= 5 and sum(map(len, tags)) > 0.05 * min(len(text), 20000)
+
+
 def _html_text(html: str, source: str) -> tuple[str, dict[str, str]]:
     import trafilatura
 
-    body = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+    try:
+        body = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+        md = trafilatura.extract_metadata(html)
+    except Exception as e:  # trafilatura/lxml on hostile markup: report, never crash the batch
+        raise InputError(f"HTML that cannot be parsed ({type(e).__name__})", source) from None
     if not body:
+        body = _strip_tags(html)
+    if not body or not body.strip():
         raise InputError("HTML page without a main text", source)
     meta: dict[str, str] = {}
-    md = trafilatura.extract_metadata(html)
     if md is not None:
         if md.title:
             meta["title"] = md.title
@@ -125,39 +213,120 @@ def _html_text(html: str, source: str) -> tuple[str, dict[str, str]]:
     return body, meta
 
 
+def _strip_tags(html: str) -> str:
+    """Fallback text of a fragment trafilatura finds no main text in."""
+    try:
+        import lxml.html
+
+        root = lxml.html.fromstring(html)
+        for bad in root.xpath("//script|//style|//nav|//header|//footer"):
+            bad.drop_tree()
+        return "\n".join(t.strip() for t in root.itertext() if t.strip())
+    except Exception:
+        return ""
+
+
+def _read_bytes(path: Path, source: str) -> bytes:
+    if not path.is_file():
+        raise InputError("not a regular file", source)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise InputError(f"file too large ({size:,} bytes; the limit is {MAX_BYTES:,})", source)
+    with path.open("rb") as f:
+        return f.read(MAX_BYTES + 1)
+
+
+def jsonl_lines(path: Path) -> Iterator[tuple[int, bytes] | InputError]:
+    """(line number, raw bytes) of each non-blank line of a JSON Lines file, streamed; an
+    oversized line yields an ``InputError`` and reading goes on. A file that is empty or
+    binary yields one ``InputError`` and nothing else."""
+    source = str(path)
+    try:
+        if not path.is_file():
+            yield InputError("not a regular file", source)
+            return
+        with path.open("rb") as f:
+            head = f.read(65536)
+            if not head.strip():
+                yield InputError("empty file", source)
+                return
+            what = next((w for magic, w in _MAGIC if head.startswith(magic)), None)
+            if what or b"\x00" in head:
+                yield InputError(f"binary content ({what or 'NUL bytes'}): not JSON Lines", source)
+                return
+            f.seek(0)
+            n = 0
+            while True:
+                raw = f.readline(MAX_BYTES + 1)
+                if not raw:
+                    break
+                n += 1
+                if len(raw) > MAX_BYTES and not raw.endswith(b"\n"):
+                    while raw and not raw.endswith(b"\n"):  # skip the rest of the oversized line
+                        raw = f.readline(MAX_BYTES + 1)
+                    yield InputError(f"line too long (over {MAX_BYTES:,} bytes)", source, n)
+                elif raw.strip():
+                    yield n, raw
+    except OSError as e:
+        yield InputError(f"cannot read: {e.strerror or e}", source)
+
+
+def read_jsonl_line(raw: bytes | str, source: str, n: int) -> Article:
+    """The article of line ``n`` of a JSON Lines file: an object with a ``text`` string and
+    optional ``url``, ``published``, ``title``, ``publisher``, ``language``. ``InputError`` naming
+    ``source:n`` otherwise."""
+    try:
+        obj = json.loads(raw)
+    except UnicodeDecodeError as e:
+        raise InputError(f"not UTF-8 (invalid byte at offset {e.start})", source, n) from None
+    except RecursionError:
+        raise InputError("bad JSON line: nested too deeply", source, n) from None
+    except ValueError as e:
+        reason = str(e).splitlines()[0] if str(e) else repr(e)
+        raise InputError(f"bad JSON line: {reason}", source, n) from None
+    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+        raise InputError("bad JSON line: expected an object with a 'text' string", source, n)
+    meta = {
+        k: str(obj[k])
+        for k in ("url", "published", "title", "publisher", "language", "lang")
+        if obj.get(k) is not None and not isinstance(obj[k], dict | list) and str(obj[k]).strip()
+    }
+    return make_article(obj["text"], meta, f"{source}:{n}")
+
+
 def read_jsonl(path: Path) -> Iterator[Article | InputError]:
     """Articles of a JSON Lines file; a bad line yields an ``InputError`` and reading goes on."""
-    with path.open("rb") as f:
-        for n, raw in enumerate(f, start=1):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                    raise ValueError("expected an object with a 'text' string")
-                meta = {k: str(obj[k]) for k in ("url", "published", "title", "publisher", "language")
-                        if obj.get(k)}
-                yield make_article(obj["text"], meta, f"{path}:{n}")
-            except InputError as e:
-                yield e
-            except (ValueError, UnicodeDecodeError) as e:
-                yield InputError(f"bad JSON line: {e}", str(path), n)
+    for item in jsonl_lines(path):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        try:
+            yield read_jsonl_line(item[1], str(path), item[0])
+        except InputError as e:
+            yield e
 
 
-def read_path(path: Path) -> Iterator[Article | InputError]:
-    """Articles of one file (several for JSON Lines); errors are yielded, not raised."""
+def read_path(path: Path) -> Iterator[Item]:
+    """Articles of one file (several for JSON Lines); errors and warnings are yielded, not raised."""
     source = str(path)
     try:
         if path.suffix.lower() in JSONL_SUFFIXES:
             yield from read_jsonl(path)
             return
-        text, warning = decode(path.read_bytes(), source)
-        del warning  # reported by the caller through warnings() when wanted
-        if path.suffix.lower() in HTML_SUFFIXES or re.match(r"\s*<(!doctype html|html)", text[:200], re.I):
+        text, warning = decode(_read_bytes(path, source), source)
+        if warning:
+            yield InputWarning(warning, source)
+        if path.suffix.lower() in HTML_SUFFIXES:
             body, meta = _html_text(text, source)
             yield make_article(body, meta, source)
             return
-        yield read_text(text, source)
+        front, body = parse_front_matter(normalize(text), source)
+        if looks_like_html(body):
+            yield InputWarning("HTML in a text file: read the page's main text", source)
+            body, meta = _html_text(body, source)
+            yield make_article(body, {**meta, **front}, source)
+            return
+        yield make_article(body, front, source)
     except InputError as e:
         yield e
     except OSError as e:
