@@ -56,17 +56,102 @@ def resolve(spec: str) -> str:
         if not path.is_file():
             raise QueryError(f"{spec}: no such query file")
         return path.read_text(encoding="utf-8")
-    if re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", spec, re.IGNORECASE) or _UPDATE.match(
-        _strip_comments(spec)
-    ):
+    if re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", spec, re.IGNORECASE) or form(spec) in _UPDATE_WORDS:
         return spec
     raise QueryError(f"unknown query {spec!r}; `defkg query --list` shows the named queries")
 
 
+# The prologue of a query or update: comments, PREFIX and BASE declarations, in any case.
+_PROLOGUE = re.compile(
+    r"(?:\s+|\#[^\n]*(?:\n|\Z)|PREFIX\s*[^\s:<>]*:\s*<[^<>]*>|BASE\s*<[^<>]*>)*", re.IGNORECASE
+)
+_UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+
+
+def form(sparql: str) -> str | None:
+    """The first keyword after the prologue (``SELECT``, ``INSERT``...), upper case, or ``None``."""
+    rest = sparql[_PROLOGUE.match(sparql).end() :]  # type: ignore[union-attr]
+    m = re.match(r"[A-Za-z]+", rest)
+    return m.group(0).upper() if m else None
+
+
 def check_read_only(sparql: str) -> None:
-    m = _UPDATE.match(_strip_comments(sparql))
-    if m:
-        raise QueryError(f"SPARQL Update ({m.group(1).upper()}) refused: `defkg query` is read-only")
+    """Refuse SPARQL Update (whatever its case, after any comments and prefixes). Queries also run
+    on a store opened read-only, so an update that slipped through could still change nothing."""
+    word = form(sparql)
+    if word in _UPDATE_WORDS:
+        raise QueryError(f"SPARQL Update ({word}) refused: `defkg query` is read-only")
+
+
+def _one_line(e: object, limit: int = 300) -> str:
+    text = " ".join(str(e).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _child(store_path: str, sparql: str, fmt: str, conn) -> None:  # type: ignore[no-untyped-def]
+    """Run a query in a child process and send ("ok", text) or ("error", message) back."""
+    from defkg.errors import DefkgError
+    from defkg.store import Store
+
+    try:
+        st = Store(store_path, read_only=True)
+        try:
+            out = ("ok", to_table(st.query(sparql)).format(fmt))
+        finally:
+            st.close()
+    except SyntaxError as e:
+        out = ("error", f"SPARQL syntax error: {_one_line(e)}")
+    except DefkgError as e:
+        out = ("error", str(e))
+    except OSError as e:
+        out = ("error", f"query failed: {_one_line(e)}")
+    except Exception as e:  # a bug: still one line, never a traceback
+        out = ("error", f"query failed: internal error: {type(e).__name__}: {_one_line(e)}")
+    conn.send(out)
+    conn.close()
+
+
+def run(store_path: str | Path, sparql: str, fmt: str = "table", timeout: float | None = 30.0) -> str:
+    """Run a read-only query over the store at ``store_path``; the results serialised as ``fmt``.
+
+    The query runs in a child process that is killed after ``timeout`` seconds (``None`` or 0:
+    no limit, run in this process): a runaway query ends with ``QueryError("query timed out")``.
+    """
+    import multiprocessing
+
+    check_read_only(sparql)
+    if not timeout or timeout <= 0:
+        from defkg.store import Store
+
+        st = Store(store_path, read_only=True)
+        try:
+            return to_table(st.query(sparql)).format(fmt)
+        except SyntaxError as e:
+            raise QueryError(f"SPARQL syntax error: {_one_line(e)}") from e
+        finally:
+            st.close()
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    receiver, sender = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(str(store_path), sparql, fmt, sender), daemon=True)
+    proc.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise QueryError(f"query timed out after {timeout:g} s")
+        try:
+            kind, payload = receiver.recv()
+        except EOFError:
+            proc.join(1)
+            raise QueryError(f"query failed: the query process ended (exit code {proc.exitcode})") from None
+    finally:
+        receiver.close()
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+    if kind != "ok":
+        raise QueryError(payload)
+    return str(payload)
 
 
 def _term_json(term: object) -> dict[str, str]:
@@ -123,7 +208,8 @@ class Table:
 
 
 def to_table(results: object) -> Table:
-    if isinstance(results, bool):
+    if isinstance(results, bool | ox.QueryBoolean):
+        results = bool(results)
         return Table(("ask",), (({"type": "literal", "value": str(results).lower(),
                                    "datatype": "http://www.w3.org/2001/XMLSchema#boolean"},),))
     if isinstance(results, ox.QuerySolutions):
