@@ -1,0 +1,410 @@
+"""SHACL shapes (ontology/shapes.ttl) and the fast validator (defkg.validate).
+
+Sample graphs are built with ``defkg.pipeline.triples.to_graph`` from hand-written
+extractions of our own (invented) Turkish and English reports; ``test_ontology.py``
+reuses them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import FOAF, RDF
+
+from defkg import validate
+from defkg.errors import ValidationError
+from defkg.model import (
+    Article,
+    Extraction,
+    MeetingFact,
+    OrgRef,
+    Participation,
+    Person,
+    PlaceRef,
+    RankRef,
+    RoleParticipation,
+    Sentence,
+    Stance,
+    StateRef,
+    TopicRef,
+)
+from defkg.pipeline.triples import to_graph
+from defkg.vocab import DK, SDO, SH
+
+# ---------------------------------------------------------------------------------------------
+# Sample extractions (our own invented reports)
+# ---------------------------------------------------------------------------------------------
+STATES = {
+    "TUR": StateRef("TUR", "Q43", "Türkiye", "Türkiye"),
+    "GBR": StateRef("GBR", "Q145", "United Kingdom", "Birleşik Krallık"),
+    "JPN": StateRef("JPN", "Q17", "Japan", "Japonya"),
+    "UKR": StateRef("UKR", "Q212", "Ukraine", "Ukrayna"),
+}
+
+TR_SENTENCES = (
+    "Türkiye ile Birleşik Krallık arasındaki savunma istişareleri 12 Mart 2025'te Ankara'da yapıldı.",
+    "Toplantıya Tümgeneral Ayşe Yılmaz ile Tuğgeneral John Smith başkanlık etti.",
+    "Taraflar NATO, Ukrayna ve Karadeniz güvenliğini ele aldı.",
+    "Taraflar terörü kınadı.",
+)
+EN_SENTENCES = (
+    "Japan and Türkiye held defence talks in Tokyo on 5 May 2024.",
+    "Defence Minister Gen Nakatani met his Turkish counterpart Yaşar Güler.",
+    "The two sides agreed to deepen cooperation and will speak by phone next month.",
+)
+
+
+def _article(aid: str, lang: str, sentences: tuple[str, ...], **kw: object) -> Article:
+    out, pos = [], 0
+    for i, s in enumerate(sentences):
+        out.append(Sentence(i, pos, pos + len(s), s))
+        pos += len(s) + 1
+    return Article(id=aid, text=" ".join(sentences), language=lang, sentences=tuple(out), **kw)  # type: ignore[arg-type]
+
+
+def tr_extraction() -> Extraction:
+    article = _article(
+        "a1b2c3d4e5f60718",
+        "tr",
+        TR_SENTENCES,
+        url="https://example.org/haber/1",
+        published=date(2025, 3, 13),
+        title="Türkiye ile Birleşik Krallık savunma istişareleri",
+        publisher="Örnek Ajans",
+        source="ornek/haber-1.txt",
+    )
+    msb = OrgRef(
+        "tur-mod",
+        "Millî Savunma Bakanlığı",
+        "Ministry",
+        state="TUR",
+        acronym="MSB",
+        label_en="Ministry of National Defence",
+    )
+    ayse = Person(
+        "Ayşe Yılmaz",
+        "TUR",
+        rank=RankRef("tumgeneral", "Tümgeneral", nato="OF-7", service="army", label_en="Major General"),
+        title="Savunma Politikaları Daire Başkanı",
+        organization=msb,
+        evidence=(1,),
+    )
+    john = Person(
+        "John Smith",
+        "GBR",
+        rank=RankRef("brigadier", "Tuğgeneral", nato="OF-6", service="army", label_en="Brigadier"),
+        evidence=(1,),
+    )
+    meeting = MeetingFact(
+        kind="Consultations",
+        states=("GBR", "TUR"),
+        label="Türkiye-Birleşik Krallık Savunma İstişareleri",
+        host="TUR",
+        start=date(2025, 3, 12),
+        end=date(2025, 3, 13),
+        place=PlaceRef("ankara", "Ankara", qid="Q3640", state="TUR"),
+        participants=(
+            Participation(ayse, head=True, evidence=(1,)),
+            Participation(john, head=True, evidence=(1,)),
+        ),
+        roles=(
+            RoleParticipation("military-attache", "askerî ataşe", "GBR", accredited_to="TUR", evidence=(1,)),
+        ),
+        topics=(
+            TopicRef("nato", "NATO", "Organization", qid="Q7184", label_en="NATO"),
+            TopicRef("black-sea", "Karadeniz", "Region", qid="Q166", label_en="Black Sea"),
+            TopicRef("ukraine", "Ukrayna", "State", iso3="UKR", qid="Q212"),
+        ),
+        stances=(
+            Stance(
+                "Condemnation", "terörü kınadı", topic=TopicRef("terrorism", "terör", "Theme"), evidence=(3,)
+            ),
+        ),
+        evidence=(0,),
+        topic_evidence={"nato": (2,), "black-sea": (2,), "ukraine": (2,)},
+    )
+    return Extraction(article=article, meetings=(meeting,), states=STATES)
+
+
+def en_extraction() -> Extraction:
+    article = _article("0011223344556677", "en", EN_SENTENCES, published=date(2024, 5, 6))
+    mod = OrgRef("jpn-mod", "Ministry of Defense", "Ministry", state="JPN", acronym="MOD")
+    talks = MeetingFact(
+        kind="Talks",
+        states=("JPN", "TUR"),
+        host="JPN",
+        start=date(2024, 5, 5),
+        place=PlaceRef("tokyo", "Tokyo", qid="Q1490", state="JPN"),
+        participants=(
+            Participation(
+                Person("Gen Nakatani", "JPN", title="Defence Minister", organization=mod),
+                head=True,
+                evidence=(1,),
+            ),
+            Participation(Person("Yaşar Güler", "TUR"), evidence=(1,)),
+        ),
+        stances=(Stance("Agreement", "agreed to deepen cooperation", evidence=(2,)),),
+        evidence=(0,),
+    )
+    call = MeetingFact(kind="PhoneCall", states=("JPN", "TUR"), status="Planned", evidence=(2,))
+    return Extraction(article=article, meetings=(talks, call), states=STATES)
+
+
+SAMPLES: dict[str, Callable[[], Extraction]] = {"tr": tr_extraction, "en": en_extraction}
+
+
+def sample_graph(lang: str) -> Graph:
+    return to_graph(SAMPLES[lang]())
+
+
+# ---------------------------------------------------------------------------------------------
+# Hand-broken graphs
+# ---------------------------------------------------------------------------------------------
+XSD_DATETIME = URIRef("http://www.w3.org/2001/XMLSchema#dateTime")
+MEETING = URIRef("https://w3id.org/defkg/id/meeting/gbr-tur/2025-03-12")
+AYSE = URIRef("https://w3id.org/defkg/id/person/tur/ayse-yilmaz")
+ARTICLE = URIRef("https://w3id.org/defkg/id/article/a1b2c3d4e5f60718")
+GBR = URIRef("https://w3id.org/defkg/id/state/GBR")
+DELEGATION = URIRef(str(MEETING) + "/delegation/tur")
+
+
+def _one(g: Graph, s: URIRef | None, p: URIRef) -> tuple:  # type: ignore[type-arg]
+    return next(iter(g.triples((s, p, None))))
+
+
+def _set(g: Graph, s: URIRef, p: URIRef, o: object) -> None:
+    g.remove((s, p, None))
+    g.add((s, p, o))  # type: ignore[arg-type]
+
+
+def one_state(g: Graph) -> None:
+    g.remove((MEETING, DK.participatingState, GBR))
+
+
+def start_as_string(g: Graph) -> None:
+    _set(g, MEETING, SDO.startDate, Literal("2025-03-12"))
+
+
+def two_start_dates(g: Graph) -> None:
+    g.add((MEETING, SDO.startDate, Literal(date(2025, 3, 11))))
+
+
+def end_before_start(g: Graph) -> None:
+    _set(g, MEETING, SDO.endDate, Literal(date(2025, 3, 1)))
+
+
+def official_without_name(g: Graph) -> None:
+    g.remove((AYSE, FOAF.name, None))
+
+
+def official_empty_name(g: Graph) -> None:
+    _set(g, AYSE, FOAF.name, Literal(""))
+
+
+def bad_iri(g: Graph) -> None:
+    bad = URIRef("https://w3id.org/defkg/id/person/tur/ayşe yılmaz")
+    g.add((bad, RDF.type, DK.Official))
+    g.add((bad, FOAF.name, Literal("Ayşe Yılmaz")))
+
+
+def state_without_wikidata(g: Graph) -> None:
+    g.remove((GBR, DK.wikidata, None))
+
+
+def state_bad_iso3(g: Graph) -> None:
+    _set(g, GBR, DK.iso3, Literal("gbr"))
+
+
+def untyped_state(g: Graph) -> None:
+    g.remove((GBR, RDF.type, DK.State))
+
+
+def no_status(g: Graph) -> None:
+    g.remove((MEETING, DK.status, None))
+
+
+def bad_stance_kind(g: Graph) -> None:
+    stance = _one(g, MEETING, DK.stance)[2]
+    _set(g, stance, DK.stanceKind, DK.Meeting)
+
+
+def bad_language(g: Graph) -> None:
+    _set(g, ARTICLE, SDO.inLanguage, Literal("de"))
+
+
+def evidence_without_sentence(g: Graph) -> None:
+    ev = _one(g, None, DK.sentence)[0]
+    g.remove((ev, DK.sentence, None))
+
+
+def negative_sentence_index(g: Graph) -> None:
+    ev = _one(g, None, DK.sentenceIndex)[0]
+    _set(g, ev, DK.sentenceIndex, Literal(-1))
+
+
+def two_heads(g: Graph) -> None:
+    g.add((DELEGATION, DK.headOfDelegation, URIRef("https://w3id.org/defkg/id/person/gbr/john-smith")))
+
+
+def delegation_without_state(g: Graph) -> None:
+    g.remove((DELEGATION, DK.delegationOf, None))
+
+
+def affiliation_not_an_organization(g: Graph) -> None:
+    _set(g, AYSE, DK.affiliation, URIRef("https://w3id.org/defkg/id/place/ankara"))
+
+
+def published_as_datetime(g: Graph) -> None:
+    _set(g, ARTICLE, SDO.datePublished, Literal("2025-03-13T10:00:00", datatype=XSD_DATETIME))
+
+
+BROKEN: list[tuple[Callable[[Graph], None], str]] = [
+    (one_state, "at least two participating states"),
+    (start_as_string, "schema:startDate, an xsd:date"),
+    (two_start_dates, "at most one schema:startDate"),
+    (end_before_start, "not after its end date"),
+    (official_without_name, "exactly one non-empty foaf:name"),
+    (official_empty_name, "exactly one non-empty foaf:name"),
+    (bad_iri, "own IRIs match"),
+    (state_without_wikidata, "exactly one dk:wikidata"),
+    (state_bad_iso3, "dk:iso3 matching"),
+    (untyped_state, "each a dk:State"),
+    (no_status, "exactly one dk:status"),
+    (bad_stance_kind, "dk:stanceKind among"),
+    (bad_language, "schema:inLanguage"),
+    (evidence_without_sentence, "dk:sentence"),
+    (negative_sentence_index, "dk:sentenceIndex, an xsd:integer >= 0"),
+    (two_heads, "at most one dk:headOfDelegation"),
+    (delegation_without_state, "exactly one dk:delegationOf"),
+    (affiliation_not_an_organization, "dk:affiliation is a dk:Organization"),
+    (published_as_datetime, "schema:datePublished, an xsd:date"),
+]
+
+
+def broken_graph(breaker: Callable[[Graph], None]) -> Graph:
+    g = sample_graph("tr")
+    breaker(g)
+    return g
+
+
+# ---------------------------------------------------------------------------------------------
+# Tests
+# ---------------------------------------------------------------------------------------------
+def test_shapes_parse_and_compile() -> None:
+    shapes, _ = validate.compiled_shapes()
+    names = {str(s.node).rsplit("#", 1)[-1] for s in shapes}
+    assert {"MeetingShape", "StateShape", "OfficialShape", "ArticleShape", "EvidenceShape"} <= names
+    assert (None, RDF.type, SH.NodeShape) in validate.shapes_graph()
+
+
+@pytest.mark.parametrize("lang", sorted(SAMPLES))
+def test_sample_graph_conforms(lang: str) -> None:
+    g = sample_graph(lang)
+    conforms, text = validate.report(g)
+    assert conforms, text
+    validate.check_graph(g, source=f"sample-{lang}")
+
+
+@pytest.mark.parametrize("lang", sorted(SAMPLES))
+def test_sample_graph_conforms_pyshacl(lang: str) -> None:
+    conforms, _, text = validate.pyshacl_report(sample_graph(lang))
+    assert conforms, text
+
+
+@pytest.mark.parametrize(("breaker", "message"), BROKEN, ids=[b.__name__ for b, _ in BROKEN])
+def test_broken_graph_is_refused(breaker: Callable[[Graph], None], message: str) -> None:
+    g = broken_graph(breaker)
+    conforms, text = validate.report(g)
+    assert not conforms
+    assert message in text, text
+    with pytest.raises(ValidationError, match="does not conform") as err:
+        validate.check_graph(g, source="broken.txt")
+    assert "\n" not in str(err.value)
+    assert str(err.value).startswith("broken.txt: ")
+
+
+@pytest.mark.parametrize(("breaker", "message"), BROKEN, ids=[b.__name__ for b, _ in BROKEN])
+def test_broken_graph_pyshacl_message(breaker: Callable[[Graph], None], message: str) -> None:
+    conforms, _, text = validate.pyshacl_report(broken_graph(breaker))
+    assert not conforms
+    assert message in text
+
+
+# --- the fast checks agree with pyshacl ------------------------------------------------------
+def _pyshacl_results(g: Graph) -> set[tuple[object, object, str]]:
+    conforms, results, _ = validate.pyshacl_report(g)
+    out = set()
+    for r in results.objects(None, SH.result):
+        path = results.value(r, SH.resultPath)
+        inverse = results.value(path, SH.inversePath) if path is not None else None
+        key = ("^", inverse) if inverse is not None else path
+        out.add((results.value(r, SH.focusNode), key, str(results.value(r, SH.resultMessage))))
+    assert conforms == (not out)
+    return out
+
+
+def _fast_results(g: Graph) -> set[tuple[object, object, str]]:
+    return {(v.focus, v.path, v.message) for v in validate.violations(g)}
+
+
+def _agreement_cases() -> list[tuple[str, Callable[[], Graph]]]:
+    cases: list[tuple[str, Callable[[], Graph]]] = [
+        (f"sample-{lang}", lambda lang=lang: sample_graph(lang)) for lang in SAMPLES
+    ]
+    cases += [(b.__name__, lambda b=b: broken_graph(b)) for b, _ in BROKEN]
+    return cases
+
+
+@pytest.mark.parametrize(("name", "make"), _agreement_cases(), ids=[n for n, _ in _agreement_cases()])
+def test_fast_checks_agree_with_pyshacl(name: str, make: Callable[[], Graph]) -> None:
+    g = make()
+    assert _fast_results(g) == _pyshacl_results(g)
+
+
+@pytest.mark.parametrize("lang", sorted(SAMPLES))
+def test_fast_checks_agree_with_pyshacl_on_every_deleted_triple(lang: str) -> None:
+    """Delete each triple of the sample graph in turn (every 3rd, to stay quick): same verdicts."""
+    base = sample_graph(lang)
+    triples = sorted(base, key=lambda t: tuple(map(str, t)))
+    disagreements = []
+    for t in triples[::3]:
+        g = Graph()
+        for u in base:
+            if u != t:
+                g.add(u)
+        fast, slow = _fast_results(g), _pyshacl_results(g)
+        if fast != slow:
+            disagreements.append((t, fast ^ slow))
+    assert not disagreements
+
+
+def test_fast_checks_refuse_unsupported_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
+    g = Graph()
+    g.parse(
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "SELECT $this WHERE {}" ] .""",
+        format="turtle",
+    )
+    monkeypatch.setattr(validate, "shapes_graph", lambda: g)
+    validate.compiled_shapes.cache_clear()
+    try:
+        with pytest.raises(ValidationError, match="unsupported"):
+            validate.compiled_shapes()
+    finally:
+        validate.compiled_shapes.cache_clear()
+
+
+def test_validation_is_fast() -> None:
+    """Validation runs on every ingested article: it must take a few milliseconds at most."""
+    g = sample_graph("tr")
+    validate.check_graph(g)  # compile the shapes
+    n = 50
+    t = time.perf_counter()
+    for _ in range(n):
+        validate.check_graph(g)
+    per_article = (time.perf_counter() - t) / n
+    assert per_article < 0.01, f"{per_article * 1000:.2f} ms per article"
