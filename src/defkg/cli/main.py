@@ -20,6 +20,9 @@ COMMANDS = (
     "export",
     "stats",
     "explain",
+    "analyse",
+    "graphs",
+    "view",
 )
 
 EPILOG = """\b

@@ -1,0 +1,861 @@
+"""Network analysis of the store with networkx.
+
+Every function that reads the store runs a fixed number of SPARQL queries (one per
+graph, never one per node) and returns a plain networkx graph whose attribute values
+are ``str``, ``int`` or ``float`` only, so the graphs can be written to GraphML and GEXF
+as they are:
+
+* :func:`state_graph` – states; an edge per pair of states that met, ``weight`` = number
+  of meetings, ``first`` and ``last`` = dates of the first and last of them (ISO, "" if undated);
+* :func:`actor_graph` – officials, organisations and states; ``met-with`` edges between
+  officials of different states at the same meeting (``weight`` = meetings), ``member-of``
+  edges official → organisation and official → state, ``of-state`` organisation → state;
+* :func:`knowledge_graph` – the graph the view draws: meetings, states, officials,
+  organisations and topics, each edge labelled by its relation and carrying the evidence
+  sentence and source URL;
+* :func:`measures` – weighted degree, betweenness, PageRank and Louvain communities;
+* :func:`ego_network`, :func:`timeline` – one actor's neighbourhood, meetings of two states.
+
+PageRank is computed here by power iteration (networkx's ``pagerank`` needs SciPy, which
+defkg does not depend on); betweenness is sampled (``k`` pivots) above 2,000 nodes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from defkg.errors import InputError, QueryError
+from defkg.store import Store
+from defkg.textnorm import fold
+
+SEED = 42
+_ISO3 = re.compile(r"^[A-Za-z]{3}$")
+DK_NS = "https://w3id.org/defkg/ontology#"
+
+# -- SPARQL --------------------------------------------------------------------------------------
+
+_STATE_ROWS = """
+SELECT ?meeting ?iso (SAMPLE(?l) AS ?label) (SAMPLE(?q) AS ?qid) (MIN(?s) AS ?start)
+WHERE {
+  ?meeting a dk:Meeting ; dk:participatingState ?st .
+  ?st dk:iso3 ?iso .
+  OPTIONAL { ?st rdfs:label ?l . FILTER(LANG(?l) = "en") }
+  OPTIONAL { ?st dk:wikidata ?w . BIND(STRAFTER(STR(?w), "/entity/") AS ?q) }
+  OPTIONAL { ?meeting schema:startDate ?s }
+}
+GROUP BY ?meeting ?iso
+"""
+
+# Participations (row kind "p") and affiliations (row kind "a") in one query.
+_ACTOR_ROWS = """
+SELECT ?row ?meeting ?start ?person ?name ?iso ?stateLabel ?org ?orgLabel ?orgType ?orgIso
+WHERE {
+  {
+    BIND("p" AS ?row)
+    ?meeting a dk:Meeting ; dk:participant ?person .
+    ?person foaf:name ?name .
+    OPTIONAL { ?meeting schema:startDate ?start }
+    OPTIONAL { ?person dk:nationality ?st . ?st dk:iso3 ?iso .
+               OPTIONAL { ?st rdfs:label ?stateLabel . FILTER(LANG(?stateLabel) = "en") } }
+  } UNION {
+    BIND("a" AS ?row)
+    ?person a dk:Official ; dk:affiliation ?org .
+    ?org a ?orgType .
+    OPTIONAL { ?org rdfs:label ?orgLabel }
+    OPTIONAL { ?org dk:ofState/dk:iso3 ?orgIso }
+  }
+}
+"""
+
+_EDGES = """
+SELECT ?s ?rel ?o (SAMPLE(?sent) AS ?sentence) (SAMPLE(?u) AS ?url) (SAMPLE(?h) AS ?headline)
+WHERE {
+  VALUES ?rel { dk:participatingState dk:hostState dk:participant dk:nationality dk:affiliation
+                dk:topic dk:ofState }
+  ?s ?rel ?o .
+  FILTER(isIRI(?o))
+  OPTIONAL {
+    ?e rdf:subject ?s ; rdf:predicate ?rel ; rdf:object ?o ; dk:sentence ?sent .
+    OPTIONAL { ?e prov:wasQuotedFrom ?a . OPTIONAL { ?a schema:url ?u } OPTIONAL { ?a schema:headline ?h } }
+  }
+}
+GROUP BY ?s ?rel ?o
+"""
+
+_NODES = """
+SELECT ?n ?kind (SAMPLE(?en) AS ?labelEn) (SAMPLE(?any) AS ?label)
+       (GROUP_CONCAT(DISTINCT ?nm; separator="\t") AS ?names)
+       (SAMPLE(?iso) AS ?iso3) (MIN(?sd) AS ?start) (SAMPLE(?mk) AS ?meetingKind)
+       (SAMPLE(?pl) AS ?place) (SAMPLE(?stl) AS ?status) (SAMPLE(?tt) AS ?title)
+       (SAMPLE(?rk) AS ?rank) (SAMPLE(?u) AS ?url) (SAMPLE(?h) AS ?headline)
+       (SAMPLE(?sent) AS ?sentence) (COUNT(DISTINCT ?a) AS ?articles)
+WHERE {
+  VALUES (?t ?kind) {
+    (dk:State "State") (dk:Official "Official") (dk:Meeting "Meeting") (dk:Topic "Topic")
+    (dk:Organization "Organization") (dk:GovernmentBody "Organization") (dk:Ministry "Organization")
+    (dk:ArmedForce "Organization") (dk:Agency "Organization") (dk:InternationalOrganization "Organization")
+    (dk:Company "Organization") (dk:ArmedNonStateGroup "Organization")
+  }
+  ?n a ?t .
+  OPTIONAL { ?n rdfs:label ?en . FILTER(LANG(?en) = "en") }
+  OPTIONAL { ?n rdfs:label ?any }
+  OPTIONAL { ?n foaf:name ?nm }
+  OPTIONAL { ?n dk:iso3 ?iso }
+  OPTIONAL { ?n schema:startDate ?sd }
+  OPTIONAL { ?n a ?mk . FILTER(?kind = "Meeting" && ?mk != dk:Meeting && STRSTARTS(STR(?mk), STR(dk:))) }
+  OPTIONAL { ?n schema:location/rdfs:label ?pl }
+  OPTIONAL { ?n dk:status/rdfs:label ?stl . FILTER(LANG(?stl) = "en") }
+  OPTIONAL { ?n org:holds/dk:title ?tt }
+  OPTIONAL { ?n dk:rank/skos:prefLabel ?rk . FILTER(LANG(?rk) = "en") }
+  OPTIONAL {
+    ?n dk:reportedIn ?a .
+    OPTIONAL { ?a schema:url ?u } OPTIONAL { ?a schema:headline ?h }
+    OPTIONAL { ?e rdf:subject ?n ; rdf:predicate dk:reportedIn ; dk:sentence ?sent }
+  }
+}
+GROUP BY ?n ?kind
+"""
+
+_TIMELINE = """
+SELECT ?meeting (MIN(?s) AS ?start) (SAMPLE(?mk) AS ?kind) (SAMPLE(?l) AS ?label) (SAMPLE(?pl) AS ?place)
+       (SAMPLE(?stl) AS ?status) (COUNT(DISTINCT ?a) AS ?articles) (SAMPLE(?u) AS ?url)
+       (SAMPLE(?h) AS ?headline)
+WHERE {
+  ?meeting a dk:Meeting ; dk:participatingState ?sa, ?sb .
+  ?sa dk:iso3 "%(a)s" . ?sb dk:iso3 "%(b)s" .
+  OPTIONAL { ?meeting rdfs:label ?l }
+  OPTIONAL { ?meeting schema:startDate ?s }
+  OPTIONAL { ?meeting a ?mk . FILTER(?mk != dk:Meeting && STRSTARTS(STR(?mk), STR(dk:))) }
+  OPTIONAL { ?meeting schema:location/rdfs:label ?pl }
+  OPTIONAL { ?meeting dk:status/rdfs:label ?stl . FILTER(LANG(?stl) = "en") }
+  OPTIONAL { ?meeting dk:reportedIn ?a . OPTIONAL { ?a schema:url ?u } OPTIONAL { ?a schema:headline ?h } }
+}
+GROUP BY ?meeting
+ORDER BY ?start ?meeting
+"""
+
+RELATION_LABELS = {
+    "participatingState": "participant",
+    "hostState": "host",
+    "participant": "participant",
+    "nationality": "member of",
+    "affiliation": "member of",
+    "topic": "topic",
+    "ofState": "of state",
+}
+
+
+def _rows(store: Store, sparql: str) -> list[dict[str, str]]:
+    """Rows of a SELECT as dicts of variable -> lexical value (unbound variables left out)."""
+    try:
+        results = store.query(sparql)
+        names = [v.value for v in results.variables]
+        out = []
+        for sol in results:
+            row = {}
+            for i, name in enumerate(names):
+                term = sol[i]
+                if term is not None:
+                    row[name] = term.value
+            out.append(row)
+        return out
+    except (SyntaxError, OSError) as e:
+        raise QueryError(f"analysis query failed: {e}") from e
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _best_name(names: Iterable[str]) -> str:
+    """The most frequent spelling; ties go to the one with more non-ASCII letters (diacritics)."""
+    counts = Counter(names)
+    if not counts:
+        return ""
+    return max(counts, key=lambda n: (counts[n], sum(ord(c) > 127 for c in n), n))
+
+
+def _date_span(dates: Iterable[str]) -> tuple[str, str]:
+    ds = sorted(d for d in dates if d)
+    return (ds[0], ds[-1]) if ds else ("", "")
+
+
+# -- graphs --------------------------------------------------------------------------------------
+
+
+def state_graph(store: Store) -> nx.Graph:
+    """States as nodes (id = ISO alpha-3); an edge per pair of states that met.
+
+    Node attributes: ``label``, ``kind`` ("State"), ``qid``, ``meetings``. Edge attributes:
+    ``weight`` (meetings), ``first``, ``last`` (ISO dates, "" when no meeting is dated).
+    A meeting of three or more states counts once for each pair.
+    """
+    meetings: dict[str, dict[str, str]] = defaultdict(dict)  # meeting -> iso -> start
+    g = nx.Graph(name="states")
+    for r in _rows(store, _STATE_ROWS):
+        iso = r["iso"]
+        meetings[r["meeting"]][iso] = r.get("start", "")
+        if iso not in g:
+            g.add_node(iso, label=r.get("label", iso), kind="State", qid=r.get("qid", ""), meetings=0)
+    pair_dates: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for states in meetings.values():
+        start = min((d for d in states.values() if d), default="")
+        for iso in states:
+            g.nodes[iso]["meetings"] += 1
+        ordered = sorted(states)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                pair_dates[(a, b)].append(start)
+    for (a, b), dates in pair_dates.items():
+        first, last = _date_span(dates)
+        g.add_edge(a, b, weight=len(dates), first=first, last=last, relation="met")
+    return g
+
+
+def actor_graph(store: Store) -> nx.Graph:
+    """Officials, organisations and states (node id = IRI; ``kind``, ``label``, ``state``).
+
+    Edges: ``met-with`` between officials of different states at the same meeting
+    (``weight`` = meetings together, ``first``/``last`` dates); ``member-of`` official →
+    organisation and official → state; ``of-state`` organisation → state.
+    """
+    names: dict[str, list[str]] = defaultdict(list)
+    person_state: dict[str, str] = {}
+    state_labels: dict[str, str] = {}
+    at_meeting: dict[str, dict[str, str]] = defaultdict(dict)  # meeting -> person -> iso
+    meeting_start: dict[str, str] = {}
+    orgs: dict[str, dict[str, str]] = {}
+    affiliations: set[tuple[str, str]] = set()
+    for r in _rows(store, _ACTOR_ROWS):
+        person = r["person"]
+        if r["row"] == "p":
+            names[person].append(r["name"])
+            iso = r.get("iso", "")
+            if iso:
+                person_state[person] = iso
+                state_labels.setdefault(iso, r.get("stateLabel", iso))
+            at_meeting[r["meeting"]][person] = iso
+            if r.get("start"):
+                meeting_start[r["meeting"]] = min(r["start"], meeting_start.get(r["meeting"], r["start"]))
+        else:
+            org = r["org"]
+            info = orgs.setdefault(org, {"labels": "", "type": "", "state": ""})
+            label = r.get("orgLabel", "")
+            if label and (not info["labels"] or len(label) < len(info["labels"])):
+                info["labels"] = label
+            if r.get("orgType", "").startswith(DK_NS) and _local(r["orgType"]) != "Organization":
+                info["type"] = _local(r["orgType"])
+            info["state"] = r.get("orgIso", info["state"])
+            affiliations.add((person, org))
+    g = nx.Graph(name="actors")
+
+    def state_node(iso: str) -> str:
+        from defkg import iris
+
+        node = iris.state(iso)
+        if node not in g:
+            g.add_node(node, kind="State", label=state_labels.get(iso, iso), state=iso, org_type="")
+        return node
+
+    for person, ns in names.items():
+        iso = person_state.get(person, "")
+        g.add_node(person, kind="Official", label=_best_name(ns), state=iso, org_type="")
+        if iso:
+            g.add_edge(person, state_node(iso), relation="member-of", weight=1, first="", last="")
+    for person, org in sorted(affiliations):
+        if person not in g:  # affiliated but never seen at a meeting
+            continue
+        info = orgs[org]
+        if org not in g:
+            g.add_node(
+                org,
+                kind="Organization",
+                label=info["labels"] or _local(org),
+                state=info["state"],
+                org_type=info["type"] or "Organization",
+            )
+            if info["state"]:
+                g.add_edge(org, state_node(info["state"]), relation="of-state", weight=1, first="", last="")
+        g.add_edge(person, org, relation="member-of", weight=1, first="", last="")
+    met: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for meeting, people in at_meeting.items():
+        ordered = sorted(people)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                if people[a] and people[b] and people[a] != people[b]:
+                    met[(a, b)].append(meeting_start.get(meeting, ""))
+    for (a, b), dates in met.items():
+        first, last = _date_span(dates)
+        g.add_edge(a, b, relation="met-with", weight=len(dates), first=first, last=last)
+    return g
+
+
+_KIND_PRIORITY = ("State", "Meeting", "Official", "Organization", "Topic")
+
+
+def knowledge_graph(store: Store) -> nx.DiGraph:
+    """Meetings, states, officials, organisations and topics as the view draws them.
+
+    Node attributes (all ``str`` except ``articles``): ``kind``, ``label``, ``iri``, ``date``
+    (meetings), ``meeting_kind``, ``place``, ``status``, ``iso3``, ``title``, ``rank``, ``url``,
+    ``headline``, ``sentence``, ``states`` (space-separated ISO codes the node is tied to).
+    Edge attributes: ``relation`` (e.g. "participant", "member of"), ``sentence``, ``url``,
+    ``headline``. Two queries: one for the nodes, one for the edges with their evidence.
+    """
+    g = nx.DiGraph(name="knowledge")
+    kinds: dict[str, list[str]] = defaultdict(list)
+    rows = _rows(store, _NODES)
+    for r in rows:
+        kinds[r["n"]].append(r["kind"])
+    for r in rows:
+        n = r["n"]
+        kind = min(kinds[n], key=_KIND_PRIORITY.index)
+        if r["kind"] != kind or n in g:
+            continue
+        name = _best_name(x for x in r.get("names", "").split("\t") if x)
+        label = r.get("labelEn") or r.get("label") or name or _local(n)
+        if kind == "Official":
+            label = name or label
+        g.add_node(
+            n,
+            kind=kind,
+            label=label,
+            iri=n,
+            date=r.get("start", ""),
+            meeting_kind=_local(r["meetingKind"]) if r.get("meetingKind") else "",
+            place=r.get("place", ""),
+            status=r.get("status", ""),
+            iso3=r.get("iso3", ""),
+            title=r.get("title", ""),
+            rank=r.get("rank", ""),
+            url=r.get("url", ""),
+            headline=r.get("headline", ""),
+            sentence=r.get("sentence", ""),
+            articles=int(r.get("articles", "0") or 0),
+            states="",
+        )
+    for r in _rows(store, _EDGES):
+        s, o, rel = r["s"], r["o"], _local(r["rel"])
+        if s not in g or o not in g:
+            continue
+        if g.has_edge(s, o):
+            old = g.edges[s, o]["relation"]
+            new = RELATION_LABELS.get(rel, rel)
+            if new not in old.split(", "):
+                g.edges[s, o]["relation"] = ", ".join(sorted({*old.split(", "), new}))
+            continue
+        g.add_edge(
+            s,
+            o,
+            relation=RELATION_LABELS.get(rel, rel),
+            sentence=r.get("sentence", ""),
+            url=r.get("url", ""),
+            headline=r.get("headline", ""),
+        )
+    _tie_states(g)
+    return g
+
+
+def _tie_states(g: nx.DiGraph) -> None:
+    """Set each node's ``states``: the states of the meetings it is part of (for the view's filters)."""
+    tied: dict[str, set[str]] = defaultdict(set)
+    for n, d in g.nodes(data=True):
+        if d["kind"] == "State" and d["iso3"]:
+            tied[n].add(d["iso3"])
+    for m, d in g.nodes(data=True):
+        if d["kind"] != "Meeting":
+            continue
+        isos = {g.nodes[s]["iso3"] for s in g.successors(m) if g.nodes[s]["kind"] == "State"}
+        isos.discard("")
+        tied[m] |= isos
+        for x in g.successors(m):
+            tied[x] |= isos
+            if g.nodes[x]["kind"] == "Official":
+                for y in g.successors(x):
+                    if g.nodes[y]["kind"] == "Organization":
+                        tied[y] |= isos
+    for n, isos in tied.items():
+        g.nodes[n]["states"] = " ".join(sorted(isos))
+
+
+# -- measures ------------------------------------------------------------------------------------
+
+
+def pagerank(
+    g: nx.Graph, weight: str | None = "weight", alpha: float = 0.85, tol: float = 1e-10, max_iter: int = 200
+) -> dict[str, float]:
+    """PageRank by power iteration (pure Python; undirected edges count both ways)."""
+    n = g.number_of_nodes()
+    if n == 0:
+        return {}
+    d = g.to_directed() if not g.is_directed() else g
+    out_w = {u: sum(dd.get(weight, 1) if weight else 1 for _, _, dd in d.out_edges(u, data=True)) for u in d}
+    rank = dict.fromkeys(d, 1.0 / n)
+    for _ in range(max_iter):
+        dangling = alpha * sum(rank[u] for u in d if out_w[u] == 0) / n
+        new = dict.fromkeys(d, (1.0 - alpha) / n + dangling)
+        for u, v, dd in d.edges(data=True):
+            w = dd.get(weight, 1) if weight else 1
+            new[v] += alpha * rank[u] * w / out_w[u]
+        if sum(abs(new[u] - rank[u]) for u in d) < n * tol:
+            return new
+        rank = new
+    return rank
+
+
+@dataclass(frozen=True)
+class Measures:
+    """Per-node measures of a graph; ``community`` numbers communities from 0, largest first."""
+
+    weighted_degree: dict[str, float]
+    degree: dict[str, int]
+    betweenness: dict[str, float]
+    pagerank: dict[str, float]
+    community: dict[str, int]
+    communities: list[list[str]] = field(default_factory=list)
+
+    def as_node_attributes(self, g: nx.Graph) -> None:
+        """Store the measures on the graph's nodes (for exports)."""
+        for n in g:
+            g.nodes[n]["weighted_degree"] = float(self.weighted_degree.get(n, 0.0))
+            g.nodes[n]["degree"] = int(self.degree.get(n, 0))
+            g.nodes[n]["betweenness"] = float(self.betweenness.get(n, 0.0))
+            g.nodes[n]["pagerank"] = float(self.pagerank.get(n, 0.0))
+            g.nodes[n]["community"] = int(self.community.get(n, -1))
+
+
+def measures(
+    g: nx.Graph, weight: str = "weight", seed: int = SEED, betweenness_sample: int = 2000
+) -> Measures:
+    """Weighted degree, betweenness (hops; sampled with ``k`` = 500 pivots above ``betweenness_sample``
+    nodes), PageRank (weighted) and Louvain communities (weighted, ``seed`` for reproducibility)."""
+    u = g.to_undirected(as_view=True) if g.is_directed() else g
+    wdeg = {n: float(v) for n, v in u.degree(weight=weight)}
+    deg = dict(u.degree())
+    n = u.number_of_nodes()
+    k = 500 if n > betweenness_sample else None
+    btw = nx.betweenness_centrality(u, k=k, seed=seed, normalized=True) if n else {}
+    pr = pagerank(u, weight=weight)
+    comms = nx.community.louvain_communities(u, weight=weight, seed=seed) if n else []
+    ordered = sorted((sorted(c) for c in comms), key=lambda c: (-len(c), c[0]))
+    community = {node: i for i, c in enumerate(ordered) for node in c}
+    return Measures(wdeg, deg, btw, pr, community, ordered)
+
+
+# -- neighbourhoods and timelines ----------------------------------------------------------------
+
+
+def find_node(g: nx.Graph, text: str) -> str:
+    """The node named by ``text``: its id, ISO code, IRI, or label (case- and diacritic-insensitive).
+
+    Raises ``InputError`` if nothing matches or several nodes match equally well.
+    """
+    if text in g:
+        return text
+    key = fold(text).strip()
+    exact = [
+        n
+        for n, d in g.nodes(data=True)
+        if key in {fold(str(d.get("label", ""))), fold(str(d.get("iso3", ""))), fold(str(d.get("iri", "")))}
+        or (d.get("kind") == "State" and key == fold(str(d.get("state", ""))))
+    ]
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1:
+        states = [n for n in exact if g.nodes[n].get("kind") == "State"]
+        if len(states) == 1:
+            return states[0]
+        raise InputError(f"{text!r} names {len(exact)} nodes; give the IRI: " + ", ".join(sorted(exact)[:5]))
+    partial = [n for n, d in g.nodes(data=True) if key and key in fold(str(d.get("label", "")))]
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        labels = sorted(str(g.nodes[n].get("label", n)) for n in partial)[:5]
+        raise InputError(f"{text!r} matches {len(partial)} nodes (e.g. {', '.join(labels)}); be more precise")
+    raise InputError(f"{text!r}: no such state, person or organisation in the graph")
+
+
+def ego_network(g: nx.Graph, center: str, radius: int = 1) -> nx.Graph:
+    """The subgraph within ``radius`` hops of ``center`` (a node id, ISO code, IRI or name)."""
+    node = find_node(g, center)
+    return nx.ego_graph(g, node, radius=radius, undirected=True)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: str
+    kind: str
+    label: str
+    place: str
+    status: str
+    articles: int
+    url: str
+    headline: str
+    meeting: str
+
+
+def check_iso3(code: str) -> str:
+    if not _ISO3.match(code or ""):
+        raise InputError(f"{code!r}: give a state as its ISO 3166 alpha-3 code (e.g. TUR, GBR)")
+    return code.upper()
+
+
+def timeline(store: Store, a: str, b: str) -> list[TimelineEntry]:
+    """Meetings between states ``a`` and ``b`` (ISO alpha-3 codes) in date order; undated last."""
+    a, b = check_iso3(a), check_iso3(b)
+    out = []
+    for r in _rows(store, _TIMELINE % {"a": a, "b": b}):
+        out.append(
+            TimelineEntry(
+                date=r.get("start", ""),
+                kind=_local(r["kind"]) if r.get("kind") else "Meeting",
+                label=r.get("label", ""),
+                place=r.get("place", ""),
+                status=r.get("status", ""),
+                articles=int(r.get("articles", "0") or 0),
+                url=r.get("url", ""),
+                headline=r.get("headline", ""),
+                meeting=r["meeting"],
+            )
+        )
+    return sorted(out, key=lambda e: (e.date == "", e.date, e.meeting))
+
+
+def pair_subgraph(g: nx.DiGraph, a: str, b: str) -> nx.DiGraph:
+    """The meetings of the knowledge graph between states ``a`` and ``b`` with everything attached
+    to them (states, officials, their organisations, topics)."""
+    a, b = check_iso3(a), check_iso3(b)
+    meetings = [
+        n
+        for n, d in g.nodes(data=True)
+        if d["kind"] == "Meeting" and {a, b} <= set(d.get("states", "").split())
+    ]
+    keep = set(meetings)
+    for m in meetings:
+        for x in g.successors(m):
+            keep.add(x)
+            if g.nodes[x]["kind"] == "Official":
+                keep.update(y for y in g.successors(x) if g.nodes[y]["kind"] == "Organization")
+    return g.subgraph(keep).copy()
+
+
+# -- tables --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A titled table of rows, printable as aligned text or CSV."""
+
+    name: str
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+
+    @staticmethod
+    def _cell(v: object) -> str:
+        if isinstance(v, float):
+            return f"{v:.4f}" if v % 1 else f"{v:.0f}"
+        return str(v)
+
+    def to_text(self) -> str:
+        cells = [list(self.headers)] + [[self._cell(v) for v in r] for r in self.rows]
+        widths = [max(len(c[i]) for c in cells) for i in range(len(self.headers))]
+        lines = [self.title, "-" * len(self.title)]
+        for j, c in enumerate(cells):
+            lines.append("  ".join(s.ljust(w) for s, w in zip(c, widths, strict=True)).rstrip())
+            if j == 0:
+                lines.append("  ".join("-" * w for w in widths))
+        if not self.rows:
+            lines.append("(none)")
+        return "\n".join(lines) + "\n"
+
+    def to_csv(self) -> str:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(self.headers)
+        for r in self.rows:
+            w.writerow([self._cell(v) if isinstance(v, float) else v for v in r])
+        return buf.getvalue()
+
+
+def _top(scores: dict[str, float], top: int | None, tiebreak: dict[str, str]) -> list[str]:
+    ordered = sorted(scores, key=lambda n: (-scores[n], tiebreak.get(n, n)))
+    return ordered[:top] if top else ordered
+
+
+def rank_states(g: nx.Graph, m: Measures, top: int | None = 10) -> Ranking:
+    labels = {n: str(d.get("label", n)) for n, d in g.nodes(data=True)}
+    rows = tuple(
+        (
+            i + 1,
+            labels[n],
+            n,
+            int(g.nodes[n].get("meetings", 0)),
+            g.degree(n),
+            m.weighted_degree[n],
+            m.pagerank[n],
+            m.betweenness[n],
+            m.community[n],
+        )
+        for i, n in enumerate(_top(m.weighted_degree, top, labels))
+    )
+    return Ranking(
+        "states",
+        "States by weighted degree (meetings with each partner, summed)",
+        (
+            "rank",
+            "state",
+            "iso3",
+            "meetings",
+            "partners",
+            "weighted_degree",
+            "pagerank",
+            "betweenness",
+            "community",
+        ),
+        rows,
+    )
+
+
+def rank_pairs(g: nx.Graph, top: int | None = 10) -> Ranking:
+    label = {n: str(d.get("label", n)) for n, d in g.nodes(data=True)}
+    edges = sorted(g.edges(data=True), key=lambda e: (-e[2]["weight"], *sorted((label[e[0]], label[e[1]]))))
+    rows = []
+    for i, (a, b, d) in enumerate(edges[:top] if top else edges):
+        a, b = sorted((a, b), key=lambda x: label[x])
+        rows.append((i + 1, label[a], label[b], d["weight"], d["first"], d["last"]))
+    return Ranking(
+        "pairs",
+        "State pairs by number of meetings",
+        ("rank", "state_a", "state_b", "meetings", "first", "last"),
+        tuple(rows),
+    )
+
+
+def rank_actors(g: nx.Graph, m: Measures, kind: str = "Official", top: int | None = 10) -> Ranking:
+    nodes = {n: m.weighted_degree[n] for n, d in g.nodes(data=True) if d.get("kind") == kind}
+    labels = {n: str(d.get("label", n)) for n, d in g.nodes(data=True)}
+    # officials: meetings with officials of other states; organisations: members seen
+    rel, col = ("met-with", "met_with") if kind == "Official" else ("member-of", "members")
+    met = {
+        n: sum(
+            d["weight"]
+            for _, other, d in g.edges(n, data=True)
+            if d["relation"] == rel and g.nodes[other]["kind"] == "Official"
+        )
+        for n in nodes
+    }
+    rows = tuple(
+        (
+            i + 1,
+            labels[n],
+            str(g.nodes[n].get("state", "")),
+            met[n],
+            m.weighted_degree[n],
+            m.pagerank[n],
+            m.betweenness[n],
+            m.community[n],
+        )
+        for i, n in enumerate(_top(nodes, top, labels))
+    )
+    name = {"Official": "officials", "Organization": "organisations"}.get(kind, kind.lower())
+    return Ranking(
+        name,
+        f"{name.capitalize()} by weighted degree in the actor graph",
+        ("rank", "name", "state", col, "weighted_degree", "pagerank", "betweenness", "community"),
+        rows,
+    )
+
+
+def rank_communities(g: nx.Graph, m: Measures, top: int | None = 10) -> Ranking:
+    labels = {n: str(d.get("label", n)) for n, d in g.nodes(data=True)}
+    rows = []
+    for i, c in enumerate(m.communities[:top] if top else m.communities):
+        members = sorted(c, key=lambda n: (-m.weighted_degree[n], labels[n]))
+        rows.append((i, len(c), ", ".join(labels[n] for n in members)))
+    return Ranking(
+        "communities",
+        "Communities of states (Louvain, weighted by meetings)",
+        ("community", "size", "members (by weighted degree)"),
+        tuple(rows),
+    )
+
+
+def timeline_table(entries: Sequence[TimelineEntry], a: str, b: str) -> Ranking:
+    rows = tuple(
+        (e.date or "undated", e.kind, e.label, e.place, e.status, e.articles, e.url) for e in entries
+    )
+    return Ranking(
+        "timeline",
+        f"Meetings between {a.upper()} and {b.upper()}",
+        ("date", "kind", "label", "place", "status", "articles", "url"),
+        rows,
+    )
+
+
+def ego_table(g: nx.Graph, center: str) -> Ranking:
+    node = find_node(g, center)
+    labels = {n: str(d.get("label", n)) for n, d in g.nodes(data=True)}
+    nbrs = sorted(g[node].items(), key=lambda kv: (-kv[1].get("weight", 1), labels[kv[0]]))
+    rows = tuple(
+        (
+            labels[n],
+            str(g.nodes[n].get("kind", "")),
+            str(d.get("relation", "")),
+            d.get("weight", 1),
+            d.get("first", ""),
+            d.get("last", ""),
+        )
+        for n, d in nbrs
+    )
+    return Ranking(
+        "ego",
+        f"Neighbours of {labels[node]}",
+        ("neighbour", "kind", "relation", "weight", "first", "last"),
+        rows,
+    )
+
+
+@dataclass(frozen=True)
+class Analysis:
+    states: nx.Graph
+    actors: nx.Graph
+    state_measures: Measures
+    actor_measures: Measures
+
+    def rankings(self, top: int | None = 10) -> list[Ranking]:
+        return [
+            rank_states(self.states, self.state_measures, top),
+            rank_pairs(self.states, top),
+            rank_communities(self.states, self.state_measures, top),
+            rank_actors(self.actors, self.actor_measures, "Official", top),
+            rank_actors(self.actors, self.actor_measures, "Organization", top),
+        ]
+
+
+def analyse(store: Store, seed: int = SEED) -> Analysis:
+    """Build the state and actor graphs and their measures."""
+    states = state_graph(store)
+    actors = actor_graph(store)
+    return Analysis(states, actors, measures(states, seed=seed), measures(actors, seed=seed))
+
+
+def write_csv(rankings: Iterable[Ranking], directory: str | Path) -> list[Path]:
+    """Write each ranking to ``DIRECTORY/<name>.csv`` (UTF-8); returns the paths."""
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for r in rankings:
+        p = out / f"{r.name}.csv"
+        p.write_text(r.to_csv(), encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+# -- exports -------------------------------------------------------------------------------------
+
+EXPORT_FORMATS = ("graphml", "gexf", "csv")
+
+
+def _clean(value: object) -> str | int | float | bool:
+    if isinstance(value, bool | int | float | str):
+        return value
+    if value is None:
+        return ""
+    return str(value)
+
+
+def exportable(g: nx.Graph) -> nx.Graph:
+    """A copy of ``g`` whose attribute values are all str/int/float/bool (GraphML/GEXF types),
+    with every node and edge carrying the same set of attributes."""
+    h = g.__class__()
+    h.graph.update({k: _clean(v) for k, v in g.graph.items() if v is not None})
+    node_keys = sorted({k for _, d in g.nodes(data=True) for k in d})
+    edge_keys = sorted({k for _, _, d in g.edges(data=True) for k in d})
+    node_types = {
+        k: type(next((_clean(d[k]) for _, d in g.nodes(data=True) if k in d), "")) for k in node_keys
+    }
+    edge_types = {
+        k: type(next((_clean(d[k]) for _, _, d in g.edges(data=True) if k in d), "")) for k in edge_keys
+    }
+    for n, d in g.nodes(data=True):
+        h.add_node(str(n), **{k: _clean(d[k]) if k in d else node_types[k]() for k in node_keys})
+    for a, b, d in g.edges(data=True):
+        h.add_edge(str(a), str(b), **{k: _clean(d[k]) if k in d else edge_types[k]() for k in edge_keys})
+    return h
+
+
+def export_graph(
+    g: nx.Graph, name: str, directory: str | Path, formats: Iterable[str] = EXPORT_FORMATS
+) -> list[Path]:
+    """Write ``g`` as ``NAME.graphml``, ``NAME.gexf`` and/or ``NAME-nodes.csv`` + ``NAME-edges.csv``."""
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    h = exportable(g)
+    paths = []
+    for fmt in formats:
+        if fmt == "graphml":
+            p = out / f"{name}.graphml"
+            nx.write_graphml(h, p, encoding="utf-8")
+            paths.append(p)
+        elif fmt == "gexf":
+            p = out / f"{name}.gexf"
+            nx.write_gexf(h, p, encoding="utf-8")
+            paths.append(p)
+        elif fmt == "csv":
+            paths += _write_csv_lists(h, out / f"{name}-nodes.csv", out / f"{name}-edges.csv")
+        else:
+            raise InputError(f"{fmt!r}: unknown export format (one of {', '.join(EXPORT_FORMATS)})")
+    return paths
+
+
+def _write_csv_lists(g: nx.Graph, nodes_path: Path, edges_path: Path) -> list[Path]:
+    node_keys = sorted({k for _, d in g.nodes(data=True) for k in d})
+    edge_keys = sorted({k for _, _, d in g.edges(data=True) for k in d})
+    with nodes_path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", *node_keys])
+        for n, d in g.nodes(data=True):
+            w.writerow([n, *(d.get(k, "") for k in node_keys)])
+    with edges_path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["source", "target", *edge_keys])
+        for a, b, d in g.edges(data=True):
+            w.writerow([a, b, *(d.get(k, "") for k in edge_keys)])
+    return [nodes_path, edges_path]
+
+
+GRAPHS = ("states", "actors", "knowledge")
+
+
+def build_graph(store: Store, which: str, with_measures: bool = True, seed: int = SEED) -> nx.Graph:
+    """One of the graphs by name (``states``, ``actors``, ``knowledge``), measures stored on its nodes."""
+    builders = {"states": state_graph, "actors": actor_graph, "knowledge": knowledge_graph}
+    if which not in builders:
+        raise InputError(f"{which!r}: unknown graph (one of {', '.join(GRAPHS)})")
+    g = builders[which](store)
+    if with_measures:
+        measures(g, seed=seed).as_node_attributes(g)
+    return g
+
+
+def ego_report(store: Store, center: str, which: str | None = None) -> Ranking:
+    """The neighbours of ``center`` in the state graph (for an ISO code or state name) or the actor graph."""
+    if which is None:
+        states = state_graph(store)
+        try:
+            node = find_node(states, center)
+        except InputError:
+            which = "actors"
+        else:
+            return ego_table(states, node)
+    g = state_graph(store) if which == "states" else actor_graph(store)
+    return ego_table(g, center)
