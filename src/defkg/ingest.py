@@ -1,19 +1,36 @@
-"""Ingest articles into a store: read -> extract -> RDF -> validate -> replace the article's graph."""
+"""Ingest articles into a store: read -> extract -> RDF -> validate -> replace the article's graph.
+
+At scale the work is spread over processes: worker processes read, extract, build and
+serialise each article's graph (N-Triples text); the parent only writes, ``batch_size``
+graphs per store transaction. Inputs are streamed through a bounded window of tasks, so
+memory stays flat whatever the size of the corpus. The order of the inputs is kept: when
+the same article comes twice, the later one wins, as with one process.
+"""
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from defkg.errors import DefkgError, InputError
+from defkg.errors import DefkgError, InputError, InputWarning
 from defkg.model import Article
 from defkg.pipeline import extract, reader
 from defkg.pipeline.triples import to_graph
 from defkg.store import Store
 
 ONTOLOGY_GRAPH = "https://w3id.org/defkg/ontology"
+
+TASK_SIZE = 16  # articles per task sent to a worker
+WINDOW = 4  # tasks in flight per worker (bounds memory)
+SERIAL_BELOW = 8  # fewer inputs than this: no worker processes
 
 
 @dataclass
@@ -23,10 +40,17 @@ class IngestReport:
     triples: int = 0
     errors: list[DefkgError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    bytes: int = 0  # characters of article text read
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def rate(self) -> float:
+        """Articles per second."""
+        return self.articles / self.seconds if self.seconds > 0 else 0.0
 
 
 def ontology_files() -> list[Path]:
@@ -43,7 +67,49 @@ def ensure_ontology(store: Store) -> None:
         if f.exists():
             g.parse(f, format="turtle")
     if len(g):
-        store.replace_graph(ONTOLOGY_GRAPH, g.serialize(format="nt"))
+        store.replace_graph(ONTOLOGY_GRAPH, ntriples(g))
+
+
+# -- N-Triples, fast --------------------------------------------------------------------------------
+# rdflib's serializer is slow (a plugin, a stream, a sort); Term.n3() is not N-Triples for
+# literals with newlines (it writes \"\"\"long strings\"\"\"). This writes N-Triples directly.
+
+_LIT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_IRI_BAD = set('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
+
+
+def _iri(value: str) -> str:
+    if any(ch in _IRI_BAD for ch in value):
+        value = "".join(f"%{ord(ch):02X}" if ch in _IRI_BAD else ch for ch in value)  # not IRI characters
+    return f"<{value}>"
+
+
+def _term(term: Any) -> str:
+    from rdflib import BNode, Literal
+
+    if isinstance(term, Literal):
+        lex = f'"{str(term).translate(_LIT_ESCAPES)}"'
+        if term.language:
+            return f"{lex}@{term.language}"
+        if term.datatype is not None and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
+            return f"{lex}^^{_iri(str(term.datatype))}"
+        return lex
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return _iri(str(term))
+
+
+def ntriples(graph: Any) -> str:
+    """The triples of an rdflib graph as N-Triples text (no order guaranteed)."""
+    cache: dict[Any, str] = {}
+
+    def t(x: Any) -> str:
+        s = cache.get(x)
+        if s is None:
+            s = cache[x] = _term(x)
+        return s
+
+    return "".join(f"{t(s)} {t(p)} {t(o)} .\n" for s, p, o in graph)
 
 
 def article_ntriples(article: Article, validate: bool = True) -> tuple[str, str, int, int]:
@@ -54,7 +120,191 @@ def article_ntriples(article: Article, validate: bool = True) -> tuple[str, str,
         from defkg.validate import check_graph
 
         check_graph(graph, source=article.source)
-    return str(graph.identifier), graph.serialize(format="nt"), len(extraction.meetings), len(graph)
+    return str(graph.identifier), ntriples(graph), len(extraction.meetings), len(graph)
+
+
+# -- units of work ----------------------------------------------------------------------------------
+# A unit is one input article as the parent sees it, before reading: ("file", path) or
+# ("line", path, line number, raw bytes) for a line of a JSON Lines file, or ("error", InputError).
+
+Unit = tuple[Any, ...]
+Result = tuple[Any, ...]  # ("ok", graph IRI, N-Triples, meetings, triples, chars), ("error", DefkgError)
+# or ("warning", text)
+
+
+def _jsonl_lines(path: Path) -> Iterator[tuple[int, bytes] | InputError]:
+    lines = getattr(reader, "jsonl_lines", None)
+    if lines is not None:
+        yield from lines(path)
+        return
+    try:
+        with path.open("rb") as f:
+            for n, raw in enumerate(f, start=1):
+                if raw.strip():
+                    yield n, raw
+    except OSError as e:
+        yield InputError(f"cannot read: {e.strerror or e}", str(path))
+
+
+def _units(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Unit]:
+    for path in reader.expand([Path(p) for p in paths]):
+        if path.suffix.lower() in reader.JSONL_SUFFIXES:
+            for item in _jsonl_lines(path):
+                if isinstance(item, InputError):
+                    yield ("error", item)
+                else:
+                    yield ("line", str(path), item[0], item[1])
+        else:
+            yield ("file", str(path))
+
+
+def _read_line(path: str, n: int, raw: bytes) -> Article:
+    """One article from a JSON Lines line (``reader.read_jsonl_line``)."""
+    read_line = getattr(reader, "read_jsonl_line", None)
+    if read_line is not None:
+        return read_line(raw, path, n)
+    import json
+
+    try:
+        obj = json.loads(raw)
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+            raise ValueError("expected an object with a 'text' string")
+    except (ValueError, UnicodeDecodeError) as e:
+        raise InputError(f"bad JSON line: {e}", path, n) from None
+    meta = {k: str(obj[k]) for k in ("url", "published", "title", "publisher", "language") if obj.get(k)}
+    return reader.make_article(obj["text"], meta, f"{path}:{n}")
+
+
+def _articles(unit: Unit) -> Iterator[Any]:
+    """Articles, errors and warnings (``reader.InputWarning``) of one unit."""
+    kind = unit[0]
+    if kind == "error":
+        yield unit[1]
+    elif kind == "line":
+        try:
+            yield _read_line(unit[1], unit[2], unit[3])
+        except DefkgError as e:
+            yield e
+    else:
+        yield from reader.read_path(Path(unit[1]))
+
+
+def _process(unit: Unit, validate: bool) -> list[Result]:
+    out: list[Result] = []
+    for item in _articles(unit):
+        if isinstance(item, InputWarning):
+            out.append(("warning", str(item)))
+            continue
+        if isinstance(item, DefkgError):
+            out.append(("error", item))
+            continue
+        if not isinstance(item, Article):
+            out.append(("warning", str(item)))
+            continue
+        try:
+            g_iri, nt, meetings, triples = article_ntriples(item, validate)
+        except DefkgError as e:
+            out.append(("error", e))
+            continue
+        except Exception as e:  # a bug in a stage: report it against the article, keep going
+            out.append(("error", DefkgError(f"{item.source}: internal error: {type(e).__name__}: {e}")))
+            continue
+        out.append(("ok", g_iri, nt, meetings, triples, len(item.text)))
+    return out
+
+
+def _work(task: tuple[list[Unit], bool]) -> list[Result]:
+    units, validate = task
+    out: list[Result] = []
+    for u in units:
+        out.extend(_process(u, validate))
+    return out
+
+
+def _chunks(units: Iterator[Unit], size: int) -> Iterator[list[Unit]]:
+    chunk: list[Unit] = []
+    for u in units:
+        chunk.append(u)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _warm(validate: bool) -> None:
+    """Import the stages (and load their data) once in the parent: forked workers inherit them."""
+    from defkg.pipeline import events
+
+    warm = getattr(events, "warm", None)
+    if callable(warm):
+        warm()
+    if validate:
+        from defkg.validate import shapes_graph
+
+        shapes_graph()
+
+
+def _pool(jobs: int):  # type: ignore[no-untyped-def]
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ctx.Pool(jobs)
+
+
+class _Pooled:
+    """Results of worker processes, in input order, through a bounded window of tasks."""
+
+    def __init__(self, units: Iterator[Unit], validate: bool, jobs: int) -> None:
+        _warm(validate)
+        self.pool = _pool(jobs)  # forked before the store is opened
+        self.units, self.validate, self.jobs = units, validate, jobs
+
+    def __iter__(self) -> Iterator[Result]:
+        pending: deque = deque()
+        for chunk in _chunks(self.units, TASK_SIZE):
+            pending.append(self.pool.apply_async(_work, ((chunk, self.validate),)))
+            if len(pending) >= self.jobs * WINDOW:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+    def close(self) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+
+class _Serial:
+    def __init__(self, units: Iterable[Unit], validate: bool) -> None:
+        self.units, self.validate = units, validate
+
+    def __iter__(self) -> Iterator[Result]:
+        for u in self.units:
+            yield from _process(u, self.validate)
+
+    def close(self) -> None:
+        pass
+
+
+def _results(units: Iterator[Unit], validate: bool, jobs: int) -> _Pooled | _Serial:
+    """Results in input order; in worker processes unless the input is small or ``jobs`` is 1."""
+    head: list[Unit] = []
+    for u in units:
+        head.append(u)
+        if len(head) >= SERIAL_BELOW:
+            break
+    if jobs <= 1 or len(head) < SERIAL_BELOW:
+        return _Serial(itertools.chain(head, units), validate)
+    return _Pooled(itertools.chain(head, units), validate, jobs)
+
+
+def _bar(enabled: bool | None):  # type: ignore[no-untyped-def]
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(unit=" art", file=sys.stderr, smoothing=0.1, dynamic_ncols=True, desc="ingest")
 
 
 def ingest(
@@ -62,33 +312,54 @@ def ingest(
     store_path: str | os.PathLike[str],
     validate: bool = True,
     progress: Callable[[IngestReport], None] | None = None,
-    batch_size: int = 64,
+    batch_size: int = 200,
+    jobs: int | None = None,
+    bar: bool | None = None,
+    wait: float = 0.0,
 ) -> IngestReport:
+    """Read, extract and store every article under ``paths``; errors are collected, not raised.
+
+    ``jobs``: worker processes (default: the number of cores; 1: all in this process).
+    ``bar``: a progress bar on stderr (default: only when stderr is a terminal).
+    ``progress``: called with the report after each article.
+    ``wait``: seconds to wait for another process holding the store (``StoreError`` after that).
+    """
     report = IngestReport()
-    with Store(store_path) as store:
-        if ONTOLOGY_GRAPH not in store.graphs():
-            ensure_ontology(store)
-        batch: list[tuple[str, str]] = []
-        for path in reader.expand([Path(p) for p in paths]):
-            for item in reader.read_path(path):
-                if isinstance(item, InputError):
-                    report.errors.append(item)
+    jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+    started = time.perf_counter()
+    results = _results(_units(paths), validate, jobs)
+    progress_bar = _bar(bar)
+    try:
+        with Store(store_path, wait=wait) as store:
+            if ONTOLOGY_GRAPH not in store.graphs():
+                ensure_ontology(store)
+            batch: list[tuple[str, str]] = []
+            for res in results:
+                if res[0] == "error":
+                    report.errors.append(res[1])
+                elif res[0] == "warning":
+                    report.warnings.append(res[1])
                     continue
-                try:
-                    g_iri, nt, meetings, triples = article_ntriples(item, validate)
-                except DefkgError as e:
-                    report.errors.append(e)
-                    continue
-                batch.append((g_iri, nt))
-                report.articles += 1
-                report.meetings += meetings
-                report.triples += triples
-                if len(batch) >= batch_size:
-                    store.replace_graphs(batch)
-                    batch.clear()
+                else:
+                    _, g_iri, nt, meetings, triples, chars = res
+                    batch.append((g_iri, nt))
+                    report.articles += 1
+                    report.meetings += meetings
+                    report.triples += triples
+                    report.bytes += chars
+                    if len(batch) >= batch_size:
+                        store.replace_graphs(batch)
+                        batch = []
+                if progress_bar is not None:
+                    progress_bar.update(1)
                 if progress:
                     progress(report)
-        store.replace_graphs(batch)
+            store.replace_graphs(batch)
+    finally:
+        results.close()  # stops the workers (also when the loop was left early)
+        if progress_bar is not None:
+            progress_bar.close()
+    report.seconds = time.perf_counter() - started
     if not Path(store_path).exists():
         raise InputError("nothing was ingested", str(store_path))
     return report

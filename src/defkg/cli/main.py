@@ -23,6 +23,8 @@ COMMANDS = (
     "analyse",
     "graphs",
     "view",
+    "push",
+    "serve",
 )
 
 EPILOG = """\b

@@ -1,0 +1,179 @@
+"""Ingest at scale: worker processes, batches, streaming, the N-Triples writer, the corpus generator."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from defkg import ingest as ingest_mod
+from defkg.cli.main import cli
+from defkg.ingest import ingest, ntriples
+from defkg.store import Store
+
+XSD = URIRef("http://www.w3.org/2001/XMLSchema#")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _generator():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("defkg_bench_generate", ROOT / "benchmarks" / "generate.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+generate = _generator()
+
+
+# -- the N-Triples writer ---------------------------------------------------------------------------
+
+TRICKY = [
+    Literal('line one\nline "two"\r\n\\ end'),
+    Literal("Türkiye'nin Savunma Bakanı", lang="tr"),
+    Literal(date(2025, 5, 29)),
+    Literal(42),
+    Literal("true", datatype=XSD + "boolean"),
+    Literal("https://example.org/a b", datatype=XSD + "anyURI"),
+    Literal(""),
+    Literal("tab\there \u2028 and \U0001f600"),
+    URIRef("https://example.org/with space>and<brackets"),
+    BNode("b0"),
+]
+
+
+@pytest.mark.parametrize("obj", TRICKY, ids=range(len(TRICKY)))
+def test_ntriples_round_trip(obj) -> None:  # type: ignore[no-untyped-def]
+    g = Graph()
+    g.add((URIRef("https://w3id.org/defkg/id/x"), URIRef("https://w3id.org/defkg/ontology#p"), obj))
+    text = ntriples(g)
+    back = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    assert len(back) == 1
+    if isinstance(obj, Literal):
+        assert back[0].object.value == str(obj)
+        assert (back[0].object.language or None) == obj.language
+    if not isinstance(obj, URIRef):  # IRIs with spaces are not IRIs: only checked to parse
+        g2 = Graph().parse(data=text, format="nt")
+        assert isomorphic(g, g2)
+
+
+# -- the corpus generator ---------------------------------------------------------------------------
+
+
+def test_generator_is_reproducible_and_varied(tmp_path: Path) -> None:
+    a = list(generate.reports(40, seed=3))
+    b = list(generate.reports(40, seed=3))
+    c = list(generate.reports(40, seed=4))
+    assert a == b and a != c
+    sizes = [len(r["text"].encode("utf-8")) for r in a]
+    assert min(sizes) >= 1000 and max(sizes) <= 4096
+    assert {r["language"] for r in a} == {"tr", "en"}
+    assert len({r["title"] for r in a}) > 30
+
+
+@pytest.mark.parametrize(
+    ("case", "word", "expected"),
+    [
+        ("loc", "Ankara", "Ankara'da"),
+        ("loc", "Paris", "Paris'te"),
+        ("gen", "Türkiye", "Türkiye'nin"),
+        ("gen", "Japonya", "Japonya'nın"),
+        ("gen", "Pakistan", "Pakistan'ın"),
+        ("dat", "Berlin", "Berlin'e"),
+        ("abl", "Kim", "Kim'den"),
+        ("loc", "14 Ocak", "14 Ocak'ta"),
+    ],
+)
+def test_turkish_suffixes(case: str, word: str, expected: str) -> None:
+    assert generate.tr_case(word, case) == expected
+
+
+def test_generator_writes_dir_and_jsonl(tmp_path: Path) -> None:
+    generate.write_dir(5, tmp_path / "d", seed=1)
+    files = sorted((tmp_path / "d").glob("*.txt"))
+    assert len(files) == 5
+    head = files[0].read_text(encoding="utf-8")
+    assert head.startswith("---\nurl: https://") and "\npublished: " in head
+    generate.write_jsonl(5, tmp_path / "c.jsonl", seed=1)
+    lines = (tmp_path / "c.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 5
+    assert set(json.loads(lines[0])) == {"text", "url", "published", "title"}
+
+
+# -- ingest -----------------------------------------------------------------------------------------
+
+
+def _graphs(store: Path) -> dict[str, set]:
+    out: dict[str, set] = {}
+    with Store(store, read_only=True) as st:
+        for q in st.quads():
+            out.setdefault(q.graph_name.value, set()).add((q.subject, q.predicate, q.object))
+    return out
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("corpus")
+    generate.write_dir(60, d / "txt", seed=11)
+    generate.write_jsonl(40, d / "feed.jsonl", seed=12)
+    with (d / "feed.jsonl").open("a", encoding="utf-8") as f:
+        f.write("{not json\n")
+    (d / "txt" / "empty.txt").write_text("", encoding="utf-8")
+    return d
+
+
+def test_parallel_ingest_equals_serial(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest_mod, "TASK_SIZE", 3)  # many small tasks through the bounded window
+    serial = ingest([corpus / "txt", corpus / "feed.jsonl"], tmp_path / "serial", jobs=1, batch_size=7)
+    parallel = ingest([corpus / "txt", corpus / "feed.jsonl"], tmp_path / "parallel", jobs=2, batch_size=7)
+    assert serial.articles == parallel.articles == 100
+    assert len(serial.errors) == len(parallel.errors) == 2  # the empty file and the bad JSON line
+    assert [str(e) for e in serial.errors] == [str(e) for e in parallel.errors]
+    assert serial.triples == parallel.triples
+    assert _graphs(tmp_path / "serial") == _graphs(tmp_path / "parallel")
+    assert len(_graphs(tmp_path / "parallel")) >= 100
+
+
+def test_reingest_replaces(corpus: Path, tmp_path: Path) -> None:
+    store = tmp_path / "s"
+    ingest([corpus / "txt"], store, jobs=2)
+    first = _graphs(store)
+    ingest([corpus / "txt"], store, jobs=2)
+    assert _graphs(store) == first
+
+
+def test_progress_callback_and_rate(corpus: Path, tmp_path: Path) -> None:
+    seen: list[int] = []
+    report = ingest(
+        [corpus / "feed.jsonl"], tmp_path / "s", jobs=2, progress=lambda r: seen.append(r.articles)
+    )
+    assert seen[-1] == report.articles == 40
+    assert report.rate > 0 and report.bytes > 0
+
+
+def test_cli_ingest_exit_code_and_quiet_bar(corpus: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    res = runner.invoke(cli, ["ingest", str(corpus / "txt"), "--store", str(tmp_path / "s"), "--jobs", "2"])
+    assert res.exit_code == 1  # the empty file; the other 60 are stored
+    assert "empty" in res.output and "ingested 60 article(s)" in res.output
+    assert "art/s" not in res.output  # no progress bar when stderr is not a terminal
+    assert len(_graphs(tmp_path / "s")) >= 60
+
+
+def test_single_file_stays_in_process(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pool(*a, **k):  # type: ignore[no-untyped-def]
+        raise AssertionError("no worker pool for a handful of inputs")
+
+    monkeypatch.setattr(ingest_mod, "_pool", no_pool)
+    one = sorted((corpus / "txt").glob("*.txt"))[1]
+    report = ingest([one], tmp_path / "s")
+    assert report.articles == 1 and report.ok
