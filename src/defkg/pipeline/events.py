@@ -1,9 +1,551 @@
-"""Relations and events stage (placeholder until the extractor lands)."""
+"""Relations and events: which states met, when, where, who took part and led, what was
+discussed; one ``MeetingFact`` per bilateral meeting the article reports (plus earlier
+meetings it recalls and the next one it announces, when it says when or where)."""
 
 from __future__ import annotations
 
-from defkg.model import Article, Extraction
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlparse
+
+from defkg.gazetteer import Gazetteer, load
+from defkg.model import (
+    Article,
+    Extraction,
+    MeetingFact,
+    Participation,
+    Person,
+    PlaceRef,
+    RoleParticipation,
+    Stance,
+    TopicRef,
+)
+from defkg.pipeline.dates import DateMention, find_dates, publication_date
+from defkg.pipeline.people import PersonMention, find_people
+from defkg.pipeline.tokens import Match, Token, find, tokenize
+
+# Meeting kinds, the most specific first: the article's meeting takes the first one it mentions.
+KIND_ORDER = (
+    "PhoneCall",
+    "DialogueGroupMeeting",
+    "SecurityMechanismMeeting",
+    "MinisterialMeeting",
+    "Consultations",
+    "CourtesyCall",
+    "OfficialVisit",
+    "Talks",
+    "Meeting",
+)
+SYMMETRIC = frozenset({"Talks", "MinisterialMeeting", "PhoneCall", "Meeting"})
+VISITS = frozenset({"CourtesyCall", "OfficialVisit"})
+NOT_PARTICIPANT_TITLES = ("spokes", "press-secretary", "journalist", "correspondent", "reporter")
+LOCATIVE = ("da", "de", "ta", "te", "daki", "deki", "taki", "teki")
+STANCE_CUES = {
+    "support": "Support",
+    "condemn": "Condemnation",
+    "concern": "Concern",
+    "agreement": "Agreement",
+    "commitment": "Commitment",
+    "opposition": "Opposition",
+}
+_QUOTED = re.compile(r"[\"“”']([^\"“”'\n]{6,140})[\"“”']")
+_TLD_STATE = {"gov": "USA", "mil": "USA", "uk": "GBR"}
+
+
+@dataclass
+class _Sent:
+    index: int
+    kinds: list[tuple[str, str]] = field(default_factory=list)  # (kind, cue)
+    cues: set[str] = field(default_factory=set)
+    matches: list[Match] = field(default_factory=list)
+
+    @property
+    def status(self) -> str | None:
+        if not self.kinds:
+            return None
+        if "planned" in self.cues:
+            return "Planned"
+        if "recalled" in self.cues:
+            return "Recalled"
+        return "Reported"
+
+
+def home_state(article: Article, g: Gazetteer) -> str | None:
+    """The state whose press speaks of "our" officials: Türkiye for Turkish reports; for English
+    ones, the state of the publisher's web domain (defense.gov, mod.go.jp, ...), if any."""
+    if article.language == "tr":
+        return "TUR"
+    if article.url:
+        host = urlparse(article.url).hostname or ""
+        tld = host.rsplit(".", 1)[-1].lower()
+        iso3 = _TLD_STATE.get(tld) or g.iso2.get(tld.upper())
+        if iso3:
+            return iso3
+    return None
 
 
 def extract(article: Article) -> Extraction:
-    return Extraction(article=article)
+    g = load(article.language)
+    text = article.text
+    tokens = tokenize(text)
+    matches = find(tokens, article.language)
+    sent_of = _sentence_index(tokens, article)
+    published = article.published or publication_date(find_dates(tokens, matches, text, None), text)
+    if published and not article.published:
+        from dataclasses import replace
+
+        article = replace(article, published=published)
+    dates = find_dates(tokens, matches, text, published)
+    home = home_state(article, g)
+    people = find_people(tokens, matches, text, sent_of, g, article.language, home)
+    sents = [_Sent(i) for i in range(max(len(article.sentences), 1))]
+    for m in matches:
+        s = sents[min(sent_of[m.start], len(sents) - 1)]
+        s.matches.append(m)
+        for e in m.entries:
+            if e.category == "kind":
+                s.kinds.append((e.key, e.kind))
+            elif e.category == "cue":
+                s.cues.add(e.key)
+    builder = _Meetings(article, g, tokens, matches, sent_of, sents, dates, people, home)
+    meetings = builder.build()
+    return Extraction(
+        article=article,
+        meetings=tuple(meetings),
+        states={k: g.states[k] for k in builder.used_states if k in g.states},
+    )
+
+
+def _sentence_index(tokens: tuple[Token, ...], article: Article) -> list[int]:
+    out = []
+    bounds = [(s.start, s.end) for s in article.sentences] or [(0, len(article.text))]
+    k = 0
+    for t in tokens:
+        while k < len(bounds) - 1 and t.start >= bounds[k + 1][0]:
+            k += 1
+        out.append(k)
+    return out
+
+
+class _Meetings:
+    def __init__(
+        self,
+        article: Article,
+        g: Gazetteer,
+        tokens: tuple[Token, ...],
+        matches: list[Match],
+        sent_of: list[int],
+        sents: list[_Sent],
+        dates: list[DateMention],
+        people: list[PersonMention],
+        home: str | None,
+    ) -> None:
+        self.a, self.g, self.tokens, self.matches = article, g, tokens, matches
+        self.sent_of, self.sents, self.dates, self.people, self.home = sent_of, sents, dates, people, home
+        self.used_states: set[str] = set()
+        self.chain_tokens: set[int] = set()
+        for p in people:
+            if p.triggered:
+                self.chain_tokens.update(range(max(p.chain_start, 0), p.end))
+
+    # -- which sentences speak of which meeting -------------------------------------------------------
+    def reported(self) -> list[_Sent]:
+        return [s for s in self.sents if s.status == "Reported"]
+
+    def participation_sentences(self) -> set[int]:
+        out = {s.index for s in self.reported()}
+        out |= {
+            s.index
+            for s in self.sents
+            if s.cues & {"accompanied", "participated", "head"} and not s.cues & {"recalled", "planned"}
+        }
+        return out
+
+    # -- states ---------------------------------------------------------------------------------------
+    def state_scores(self, participants: list[PersonMention]) -> dict[str, float]:
+        score: dict[str, float] = defaultdict(float)
+        for p in participants:
+            if p.state:
+                score[p.state] += 3
+        reported = {s.index for s in self.reported()}
+        toks = self.tokens
+        for m in self.matches:
+            e = m.first("state")
+            if e is None or (e.kind == "capital" and toks[m.end - 1].suffix[:2] in LOCATIVE):
+                continue
+            sent = self.sent_of[m.start]
+            suffix = toks[m.end - 1].suffix
+            bare = not suffix or suffix in ("nin", "nın", "in", "ın", "un", "ün", "nun", "nün", "s")
+            w = 0.3
+            if sent in reported:
+                w += 2 if bare else 0.5
+            if sent <= 1:
+                w += 0.5
+            # "X ile Y", "X-Y", "between X and Y"
+            nxt = toks[m.end] if m.end < len(toks) else None
+            if nxt is not None and nxt.key in ("-", "ile", "and", "ve") and m.end + 1 < len(toks):
+                other = next((mm for mm in self.matches if mm.start == m.end + 1 and mm.has("state")), None)
+                if other is not None and (nxt.key == "-" or sent in reported):
+                    w += 2
+                    score[other.first("state").key] += 2  # type: ignore[union-attr]
+            score[e.key] += w
+        if self.home and any(p.state is None or p.own for p in participants):
+            score[self.home] += 1.5
+        return score
+
+    def pair(self, participants: list[PersonMention]) -> tuple[str, ...]:
+        score = self.state_scores(participants)
+        ranked = sorted(score, key=lambda k: (-score[k], k))
+        chosen = [s for s in ranked if score[s] >= 2][:2]
+        if len(chosen) == 1 and self.home and self.home != chosen[0]:
+            chosen.append(self.home)
+        return tuple(sorted(chosen))
+
+    # -- people ---------------------------------------------------------------------------------------
+    def participants(self) -> list[PersonMention]:
+        where = self.participation_sentences()
+        keys = {p.key for p in self.people if p.sentence in where}
+        out = []
+        for p in self.people:
+            if p.key not in keys:
+                continue
+            if any(
+                t.startswith(NOT_PARTICIPANT_TITLES) or any(w in t for w in NOT_PARTICIPANT_TITLES)
+                for t in p.titles
+            ):
+                keys.discard(p.key)
+                continue
+            out.append(p)
+        return [p for p in out if p.key in keys]
+
+    def assign_states(
+        self, mentions: list[PersonMention], pair: tuple[str, ...]
+    ) -> dict[tuple[str, ...], str | None]:
+        """The state each person represents: stated, else inherited along a list, else the home state,
+        else the side of the pair nobody else stands for."""
+        state: dict[tuple[str, ...], str | None] = {}
+        for p in mentions:
+            if p.state and state.get(p.key) is None:
+                state[p.key] = p.state
+        # lists: "X, Y ve Z ile görüştü" share the state of the first one who has it
+        by_sent: dict[int, list[PersonMention]] = defaultdict(list)
+        for p in mentions:
+            if p.triggered:
+                by_sent[p.sentence].append(p)
+        for ps in by_sent.values():
+            ps.sort(key=lambda p: p.start)
+            for prev, cur in zip(ps, ps[1:], strict=False):
+                if state.get(cur.key) is None and state.get(prev.key) and self._listed(prev, cur):
+                    state[cur.key] = state[prev.key]
+        for p in mentions:
+            if state.get(p.key) is None and (p.own or (self.home in pair and self.a.language == "tr")):
+                state[p.key] = self.home
+        missing = [k for k in {p.key for p in mentions} if state.get(k) is None]
+        if missing:
+            taken = {v for v in state.values() if v}
+            free = [s for s in pair if s not in taken]
+            if len(free) == 1:
+                for k in missing:
+                    state[k] = free[0]
+            elif self.home in pair:
+                for k in missing:
+                    state[k] = self.home
+        return state
+
+    def _listed(self, prev: PersonMention, cur: PersonMention) -> bool:
+        between = self.tokens[prev.end : max(cur.chain_start, prev.end)]
+        return all(t.key in (",", "ve", "and", ";", "ile") for t in between) and len(between) <= 2
+
+    # -- the meeting ----------------------------------------------------------------------------------
+    def kind(self, sents: list[_Sent]) -> str:
+        found = {k for s in sents for k, _ in s.kinds}
+        return next((k for k in KIND_ORDER if k in found), "Meeting")
+
+    def build(self) -> list[MeetingFact]:
+        reported = self.reported()
+        if not reported:
+            return []
+        mentions = self.participants()
+        pair = self.pair(mentions)
+        if len(pair) != 2:
+            return []
+        states = self.assign_states(mentions, pair)
+        mentions = [p for p in mentions if states.get(p.key) in pair]
+        kind = self.kind(reported)
+        place = self.place(reported)
+        host = place.state if place and place.state in pair else None
+        start, end = self.when(reported)
+        self.used_states.update(pair)
+        participants = self.participations(mentions, states, kind, host, pair)
+        topics, topic_evidence = self.topics(pair)
+        meeting = MeetingFact(
+            kind=kind,
+            states=pair,
+            status="Reported",
+            label=self.label(reported),
+            host=host,
+            start=start,
+            end=end,
+            place=place,
+            participants=participants,
+            roles=self.roles(pair, states, mentions),
+            topics=topics,
+            stances=self.stances(topics),
+            evidence=tuple(s.index for s in reported),
+            topic_evidence=topic_evidence,
+        )
+        out = [meeting]
+        out.extend(self.other_meetings(meeting))
+        for t in topics:
+            if t.iso3:
+                self.used_states.add(t.iso3)
+        return out
+
+    def participations(
+        self,
+        mentions: list[PersonMention],
+        states: dict[tuple[str, ...], str | None],
+        kind: str,
+        host: str | None,
+        pair: tuple[str, ...],
+    ) -> tuple[Participation, ...]:
+        by_key: dict[tuple[str, ...], list[PersonMention]] = defaultdict(list)
+        for p in mentions:
+            by_key[p.key].append(p)
+        order = sorted(by_key, key=lambda k: min(p.start for p in by_key[k]))
+        heads = {k for k in order if any(p.head_cue for p in by_key[k])}
+        accompanying = {k for k in order if any(p.accompanying for p in by_key[k])} - heads
+        sides_with_head = {states[k] for k in heads}
+        if kind in SYMMETRIC or kind in VISITS:
+            visitor = None
+            if kind in VISITS:
+                visitor = (
+                    next((s for s in pair if s != host), None)
+                    if host
+                    else self._visitor(by_key, order, states)
+                )
+            for side in pair:
+                if side in sides_with_head or (visitor is not None and side != visitor):
+                    continue
+                cands = [k for k in order if states[k] == side and k not in accompanying]
+                lead = next((k for k in cands if self._head_capable(by_key[k])), None)
+                if lead is None and len(cands) == 1:
+                    lead = cands[0]
+                if lead is not None:
+                    heads.add(lead)
+        out = []
+        for k in order:
+            ps = by_key[k]
+            best = max(ps, key=lambda p: (p.triggered, bool(p.rank), bool(p.title_text), bool(p.org)))
+            rank = next((p.rank for p in ps if p.rank), None)
+            org_key = next((p.org for p in ps if p.org), None)
+            if org_key is None:
+                for p in ps:
+                    for t in p.titles:
+                        title = self.g.titles.get(t)
+                        if title and title.org:
+                            org_key = title.org
+                            break
+            person = Person(
+                name=best.name,
+                state=states[k],
+                rank=self._rank(rank),
+                title=next((p.title_text for p in ps if p.title_text), None),
+                organization=self._org(org_key, states[k]),
+                evidence=tuple(sorted({p.sentence for p in ps})),
+            )
+            out.append(
+                Participation(person, head=k in heads, evidence=tuple(sorted({p.sentence for p in ps})))
+            )
+        return tuple(out)
+
+    def _visitor(self, by_key: dict, order: list, states: dict) -> str | None:  # type: ignore[type-arg]
+        return states[order[0]] if order else None
+
+    def _head_capable(self, ps: list[PersonMention]) -> bool:
+        return any(self.g.titles[t].head for p in ps for t in p.titles if t in self.g.titles)
+
+    def _rank(self, key: str | None):  # type: ignore[no-untyped-def]
+        if key is None or key not in self.g.ranks:
+            return None
+        r = self.g.ranks[key]
+        return r
+
+    def _org(self, key: str | None, state: str | None):  # type: ignore[no-untyped-def]
+        from dataclasses import replace
+
+        if key is None or key not in self.g.orgs:
+            return None
+        ref = self.g.orgs[key]
+        if key in self.g.generic_orgs:
+            if not state:
+                return None
+            return replace(ref, key=f"{state.lower()}-{key}", state=state)
+        return ref
+
+    # -- when and where -------------------------------------------------------------------------------
+    def when(self, sents: list[_Sent]) -> tuple[date | None, date | None]:
+        idx = {s.index for s in sents}
+        cands = [d for d in self.dates if self._sent_at(d.char_start) in idx and d.start]
+        if not cands:
+            return None, None
+        rank = {"absolute": 0, "numeric": 1, "relative": 2, "weekday": 3}
+        best = min(cands, key=lambda d: (self._sent_at(d.char_start), rank[d.kind]))
+        return best.start, best.end
+
+    def _sent_at(self, char: int) -> int:
+        for s in self.a.sentences:
+            if s.start <= char < s.end:
+                return s.index
+        return -1
+
+    def place(self, sents: list[_Sent]) -> PlaceRef | None:
+        toks = self.tokens
+        cands: list[tuple[int, int, str]] = []
+        for s in sents:
+            for m in s.matches:
+                e = m.first("place")
+                if e is None:
+                    continue
+                suffix = toks[m.end - 1].suffix
+                prev = toks[m.start - 1].key if m.start else ""
+                located = suffix.startswith(LOCATIVE) or prev in ("in", "at")
+                cands.append((0 if located else 1, m.start, e.key))
+        if not cands:
+            # a dateline: "RAWALPINDI –", "ANKARA (AA) -"
+            for m in self.matches[:3]:
+                e = m.first("place")
+                if e is not None and m.start <= 1:
+                    cands.append((2, m.start, e.key))
+        if not cands:
+            return None
+        _, _, key = min(cands)
+        return self.g.places[key]
+
+    def label(self, sents: list[_Sent]) -> str | None:
+        for s in sents:
+            sentence = self.a.sentences[s.index].text if s.index < len(self.a.sentences) else ""
+            for q in _QUOTED.finditer(sentence):
+                inner = q.group(1).strip()
+                if inner[:1].isupper() and any(m.has("kind") for m in find(tokenize(inner), self.a.language)):
+                    return inner
+        return None
+
+    # -- topics and stances ---------------------------------------------------------------------------
+    def topics(self, pair: tuple[str, ...]) -> tuple[tuple[TopicRef, ...], dict[str, tuple[int, ...]]]:
+        found: dict[str, TopicRef] = {}
+        evidence: dict[str, set[int]] = defaultdict(set)
+        for m in self.matches:
+            if m.start in self.chain_tokens:
+                continue
+            ref: TopicRef | None = None
+            for e in m.entries:
+                if e.category == "topic" and e.key in self.g.topics:
+                    ref = self.g.topics[e.key]
+                elif e.category == "org" and e.key in self.g.orgs:
+                    o = self.g.orgs[e.key]
+                    if o.kind in ("InternationalOrganization", "ArmedNonStateGroup") and o.state is None:
+                        ref = TopicRef(o.key, o.label, "Organization", o.qid, label_en=o.label_en)
+                elif (
+                    e.category == "state"
+                    and e.kind != "capital"
+                    and e.key not in pair
+                    and e.key in self.g.states
+                ):
+                    st = self.g.states[e.key]
+                    ref = TopicRef(st.iso3.lower(), st.label_en, "State", st.qid, iso3=st.iso3)
+                if ref is not None:
+                    break
+            if ref is None:
+                continue
+            found.setdefault(ref.key, ref)
+            evidence[ref.key].add(self.sent_of[m.start])
+        return tuple(found.values()), {k: tuple(sorted(v)) for k, v in evidence.items()}
+
+    def stances(self, topics: tuple[TopicRef, ...]) -> tuple[Stance, ...]:
+        by_key = {t.key: t for t in topics}
+        out = []
+        for s in self.sents:
+            kinds = [STANCE_CUES[c] for c in sorted(s.cues) if c in STANCE_CUES]
+            if not kinds or s.index >= len(self.a.sentences):
+                continue
+            topic = None
+            for m in s.matches:
+                for e in m.entries:
+                    key = e.key.lower() if e.category == "state" else e.key
+                    if key in by_key:
+                        topic = by_key[key]
+                        break
+                if topic:
+                    break
+            text = self.a.sentences[s.index].text
+            out.append(Stance(kinds[0], text[:300], topic, (s.index,)))
+        return tuple(out)
+
+    # -- unnamed roles --------------------------------------------------------------------------------
+    def roles(
+        self, pair: tuple[str, ...], states: dict, mentions: list[PersonMention]
+    ) -> tuple[RoleParticipation, ...]:  # type: ignore[type-arg]
+        where = self.participation_sentences()
+        named = {t for p in self.people for t in range(max(p.chain_start, 0), p.end)}
+        out = []
+        seen = set()
+        for m in self.matches:
+            e = m.first("role")
+            if e is None or m.start in named or self.sent_of[m.start] not in where:
+                continue
+            prev = next((mm for mm in self.matches if mm.end == m.start and mm.has("state")), None)
+            accredited = prev.first("state").key if prev else None  # type: ignore[union-attr]
+            sending = self.home if self.home in pair else None
+            if prev is not None and self.tokens[prev.end - 1].suffix in (
+                "nin",
+                "nın",
+                "in",
+                "ın",
+                "un",
+                "ün",
+            ):
+                sending, accredited = accredited, None
+            if accredited == sending:
+                accredited = None
+            label = self.a.text[m.char_start : m.char_end]
+            if (e.key, sending) in seen:
+                continue
+            seen.add((e.key, sending))
+            out.append(
+                RoleParticipation(
+                    e.key,
+                    label,
+                    sending,
+                    accredited if accredited in pair else None,
+                    (self.sent_of[m.start],),
+                )
+            )
+        return tuple(out)
+
+    # -- other meetings: recalled and planned ---------------------------------------------------------
+    def other_meetings(self, main: MeetingFact) -> list[MeetingFact]:
+        out = []
+        for s in self.sents:
+            if s.status not in ("Recalled", "Planned"):
+                continue
+            start, end = self.when([s])
+            place = self.place([s])
+            if start is None and place is None:
+                continue
+            if start == main.start and place == main.place:
+                continue
+            out.append(
+                MeetingFact(
+                    kind=self.kind([s]),
+                    states=main.states,
+                    status=s.status,
+                    start=start,
+                    end=end,
+                    place=place,
+                    evidence=(s.index,),
+                )
+            )
+        return out

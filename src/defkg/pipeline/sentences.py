@@ -23,7 +23,7 @@ def split(text: str) -> tuple[Sentence, ...]:
     pieces: list[tuple[int, int]] = []
     for m in _BOUNDARY.finditer(text):
         end = m.start()
-        if m.group(0).strip() and _ABBREV.search(text[max(0, end - 12) : end]):
+        if "\n" not in m.group(0) and _ABBREV.search(text[max(0, end - 12) : end]):
             continue  # "Dr. Christian", "2. Başkanı", "W. White"
         pieces.append((start, end))
         start = m.end()

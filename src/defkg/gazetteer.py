@@ -1,0 +1,165 @@
+"""Language knowledge loaded once from ``lang/<lang>/*.tsv`` and ``data/states.tsv``.
+
+Each TSV starts with ``# source: ...`` and a ``#columns: a b c`` header; ``-`` is an
+empty cell and ``|`` separates surface forms. Surface forms are compiled into one
+token trie per language (see ``defkg.pipeline.tokens``), so finding every mention in
+an article is a single left-to-right pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
+
+from defkg.model import OrgRef, PlaceRef, RankRef, StateRef, TopicRef
+from defkg.textnorm import fold
+
+LANGUAGES = ("tr", "en")
+
+
+def _root() -> Path:
+    return Path(str(resources.files("defkg")))
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    """Rows of a data file as dicts keyed by the ``#columns:`` header; ``-`` becomes ``""``."""
+    if not path.exists():
+        return []
+    columns: list[str] | None = None
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        if line.startswith("#"):
+            if line.startswith("#columns:"):
+                columns = line[len("#columns:") :].split()
+            continue
+        cells = line.split("\t")
+        if columns is None:
+            raise ValueError(f"{path}: data before the '#columns:' header")
+        cells += [""] * (len(columns) - len(cells))
+        rows.append(
+            {c: ("" if v.strip() == "-" else v.strip()) for c, v in zip(columns, cells, strict=False)}
+        )
+    return rows
+
+
+def forms(cell: str) -> list[str]:
+    return [f.strip() for f in cell.split("|") if f.strip()]
+
+
+@dataclass(frozen=True)
+class Title:
+    key: str
+    org: str | None
+    head: bool
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a surface form means: a category and a key, plus the form's own kind."""
+
+    category: str  # state | org | rank | title | place | topic | month | weekday | relday | kind | role | cue | honorific
+    key: str
+    kind: str = ""  # for states: name | adjective | capital; for meeting kinds: noun | verb; cues: cue name
+
+
+@dataclass
+class Gazetteer:
+    lang: str
+    states: dict[str, StateRef] = field(default_factory=dict)
+    ranks: dict[str, RankRef] = field(default_factory=dict)
+    titles: dict[str, Title] = field(default_factory=dict)
+    orgs: dict[str, OrgRef] = field(default_factory=dict)
+    places: dict[str, PlaceRef] = field(default_factory=dict)
+    topics: dict[str, TopicRef] = field(default_factory=dict)
+    generic_orgs: set[str] = field(default_factory=set)  # orgs that take their state from context
+    forms: list[tuple[str, Entry]] = field(default_factory=list)
+    iso2: dict[str, str] = field(default_factory=dict)  # "TR" -> "TUR"
+    name_stop: set[str] = field(default_factory=set)  # folded words that are never part of a name
+    particles: set[str] = field(default_factory=set)  # lower-case words allowed inside names
+
+
+@lru_cache(maxsize=1)
+def reference_states() -> dict[str, StateRef]:
+    out = {}
+    for r in read_tsv(_root() / "data" / "states.tsv"):
+        out[r["iso3"]] = StateRef(r["iso3"], r["qid"], r["label_en"], r["label_tr"] or r["label_en"])
+    return out
+
+
+@lru_cache(maxsize=1)
+def reference_iso2() -> dict[str, str]:
+    return {r["iso2"]: r["iso3"] for r in read_tsv(_root() / "data" / "states.tsv") if r.get("iso2")}
+
+
+@cache
+def load(lang: str) -> Gazetteer:
+    """The gazetteer of one language (loaded once per process)."""
+    d = _root() / "lang" / lang
+    g = Gazetteer(lang, states=reference_states(), iso2=reference_iso2())
+    add = g.forms.append
+
+    for r in read_tsv(d / "states.tsv"):
+        if r["iso3"] in g.states:
+            for f in forms(r["forms"]):
+                add((f, Entry("state", r["iso3"], r["kind"])))
+    for r in read_tsv(d / "ranks.tsv"):
+        fs = forms(r["forms"])
+        if not fs:
+            continue
+        g.ranks[r["key"]] = RankRef(r["key"], fs[0], r["nato"] or None, r["service"] or None)
+        for f in fs:
+            add((f, Entry("rank", r["key"])))
+    for r in read_tsv(d / "titles.tsv"):
+        g.titles[r["key"]] = Title(r["key"], r["org"] or None, r["head"] == "yes")
+        for f in forms(r["forms"]):
+            add((f, Entry("title", r["key"])))
+    for r in read_tsv(d / "orgs.tsv"):
+        fs = forms(r["forms"])
+        if not fs:
+            continue
+        state = r["state"] if r["state"] not in ("", "*") else None
+        acronym = next((f for f in fs if f.isupper() and len(f) <= 8), None)
+        g.orgs[r["key"]] = OrgRef(r["key"], fs[0], r["kind"], state, r["qid"] or None, acronym)
+        if r["state"] == "*":
+            g.generic_orgs.add(r["key"])
+        for f in fs:
+            add((f, Entry("org", r["key"])))
+    for r in read_tsv(d / "places.tsv"):
+        fs = forms(r["forms"])
+        if not fs:
+            continue
+        g.places[r["key"]] = PlaceRef(r["key"], fs[0], r["qid"] or None, r["iso3"] or None)
+        for f in fs:
+            add((f, Entry("place", r["key"])))
+    for r in read_tsv(d / "topics.tsv"):
+        fs = forms(r["forms"])
+        if not fs:
+            continue
+        g.topics[r["key"]] = TopicRef(r["key"], fs[0], r["kind"] or "Theme", r["qid"] or None)
+        for f in fs:
+            add((f, Entry("topic", r["key"])))
+    for name, col in (("months", "month"), ("weekdays", "weekday"), ("relative_dates", "offset")):
+        cat = {"months": "month", "weekdays": "weekday", "relative_dates": "relday"}[name]
+        for r in read_tsv(d / f"{name}.tsv"):
+            for f in forms(r["forms"]):
+                add((f, Entry(cat, r[col])))
+    for r in read_tsv(d / "meeting_kinds.tsv"):
+        for f in forms(r["forms"]):
+            add((f, Entry("kind", r["kind"], r["cue"])))
+    for r in read_tsv(d / "roles.tsv"):
+        for f in forms(r["forms"]):
+            add((f, Entry("role", r["key"])))
+    for r in read_tsv(d / "cues.tsv"):
+        for f in forms(r["forms"]):
+            add((f, Entry("cue", r["cue"], r["cue"])))
+    for r in read_tsv(d / "names.tsv"):
+        target = g.name_stop if r["kind"] == "stop" else g.particles
+        target.update(fold(f) for f in forms(r["forms"]))
+    for r in read_tsv(d / "honorifics.tsv"):
+        for f in forms(r.get("form") or r.get("forms") or ""):
+            add((f, Entry("honorific", f)))
+    return g

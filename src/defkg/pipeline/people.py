@@ -1,0 +1,396 @@
+"""People: names announced by a rank, title or honorific ("Tümgeneral İlkay Altındağ",
+"Secretary of Defense Jim Mattis", "Dr. Christian Turner"), the chain of state,
+organisation and title words before them (or after them, between commas, in English),
+and later mentions of the same person ("Bakan Güler", "Pistorius")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from defkg.gazetteer import Gazetteer
+from defkg.pipeline.tokens import Match, Token
+from defkg.textnorm import fold, tr_title
+
+TRIGGERS = frozenset({"rank", "title", "honorific", "role"})
+CHAIN = frozenset({"state", "org", "title", "rank", "role", "honorific", "place"})
+CONNECTORS = frozenset({"ve", "and", "of", "the", "for", "&", "-", "de", "da", "in", "on"})
+GENITIVE = ("nin", "nın", "nun", "nün", "in", "ın", "un", "ün", "s")
+DIPLOMATIC = ("ambassador", "consul", "attache", "charge")
+OUR = ("imiz", "ımız", "umuz", "ümüz", "miz", "mız", "muz", "müz")
+
+
+@dataclass(frozen=True)
+class PersonMention:
+    name: str
+    key: tuple[str, ...]  # folded name tokens
+    sentence: int
+    start: int  # token span of the name
+    end: int
+    chain_start: int = -1  # first token of the state/organisation/title words before the name
+    rank: str | None = None
+    titles: tuple[str, ...] = ()
+    title_text: str | None = None
+    org: str | None = None
+    state: str | None = None  # stated in the text
+    accredited: str | None = None
+    head_cue: bool = False
+    accompanying: bool = False
+    own: bool = False  # "Büyükelçimiz": one of ours (the publisher's state)
+    triggered: bool = True
+
+
+@dataclass
+class _Ctx:
+    tokens: tuple[Token, ...]
+    text: str
+    g: Gazetteer
+    covering: dict[int, Match]
+    sent_of: list[int]
+    lang: str
+    home: str | None
+
+
+def _display(tokens: list[Token], lang: str) -> str:
+    parts: list[str] = []
+    for t in tokens:
+        w = t.base
+        if len(w) > 1 and w.isupper():
+            w = tr_title(w) if lang == "tr" else w[:1] + w[1:].lower()
+        if parts and (t.key in ("-", ".") or parts[-1].endswith("-")):
+            parts[-1] += w
+        else:
+            parts.append(w)
+    return " ".join(parts)
+
+
+def _gap_has_newline(c: _Ctx, a: Token, b: Token) -> bool:
+    return "\n" in c.text[a.end : b.start]
+
+
+def _name_run(c: _Ctx, k: int) -> tuple[int, int, bool] | None:
+    """Token span of a name starting at k (skipping honorifics), or None."""
+    toks, n = c.tokens, len(c.tokens)
+    j = k
+    first = None
+    words = 0
+    while j < n and words < 5:
+        t = toks[j]
+        if j > k and _gap_has_newline(c, toks[j - 1], t):
+            break
+        m = c.covering.get(j)
+        if m is not None:
+            if first is None and m.has("honorific"):
+                j = m.end
+                continue
+            break
+        if t.is_word and (t.is_cap or t.is_upper) and not t.base.isdigit() and t.key not in c.g.name_stop:
+            if first is None:
+                first = j
+            words += 1
+            j += 1
+            if t.suffix:
+                break
+            continue
+        if first is not None and t.key == "." and len(toks[j - 1].base) == 1 and toks[j - 1].is_cap:
+            j += 1
+            continue
+        if (
+            first is not None
+            and t.key == "-"
+            and j + 1 < n
+            and toks[j + 1].is_cap
+            and t.start == toks[j - 1].end
+        ):
+            j += 1
+            continue
+        if (
+            t.is_word
+            and t.key in c.g.particles
+            and j + 1 < n
+            and (toks[j + 1].is_cap or toks[j + 1].key == "-")
+        ):
+            if first is None:
+                first = j
+            j += 1
+            continue
+        break
+    if first is None:
+        return None
+    end = j
+    while end > first and (toks[end - 1].key in ("-",) or toks[end - 1].key in c.g.particles):
+        end -= 1
+    span = [t for t in toks[first:end] if t.is_word]
+    if not span or all(len(t.base) == 1 for t in span):
+        return None
+    return first, end, bool(toks[end - 1].suffix)
+
+
+def _left_chain(c: _Ctx, start: int, taken: set[int]) -> list[Match]:
+    toks = c.tokens
+    chain: list[Match] = []
+    j = start - 1
+    sent = c.sent_of[start] if start < len(toks) else -1
+    only_honorific = True
+    while j >= 0 and c.sent_of[j] == sent and j not in taken:
+        if _gap_has_newline(c, toks[j], toks[j + 1]):
+            break
+        m = c.covering.get(j)
+        if m is not None:
+            if not any(e.category in CHAIN for e in m.entries):
+                break
+            chain.append(m)
+            if not m.has("honorific"):
+                only_honorific = False
+            j = m.start - 1
+            continue
+        t = toks[j]
+        if t.key in CONNECTORS or (t.base.isdigit() and len(t.base) <= 2) or t.key == ".":
+            j -= 1
+            continue
+        if t.key == "," and only_honorific and chain:
+            j -= 1
+            continue
+        if t.is_word and t.is_cap and t.key not in c.g.name_stop - {"genel"}:
+            j -= 1
+            continue
+        if t.is_word and t.is_cap and t.key in c.g.name_stop and t.key not in ("bu", "the", "a", "an"):
+            j -= 1
+            continue
+        break
+    # connectors at the left edge do not belong to the chain
+    return chain
+
+
+def _right_chain(c: _Ctx, end: int) -> list[Match]:
+    toks, n = c.tokens, len(c.tokens)
+    if end >= n or toks[end].key != ",":
+        return []
+    chain: list[Match] = []
+    j = end + 1
+    sent = c.sent_of[end]
+    while j < n and c.sent_of[j] == sent:
+        m = c.covering.get(j)
+        if m is not None:
+            if m.has("honorific"):
+                j = m.end
+                continue
+            if not any(e.category in CHAIN for e in m.entries):
+                break
+            chain.append(m)
+            j = m.end
+            continue
+        t = toks[j]
+        if t.key in ("of", "the", "and", "for", "&", "(", ")") or (t.is_word and t.is_cap):
+            j += 1
+            continue
+        if t.key == "," and not any(mm.has("title") for mm in chain):
+            j += 1  # post-nominals: "Syed Asim Munir, NI (M), HJ, Chief of Army Staff"
+            continue
+        break
+    return chain if any(mm.has("title") or mm.has("rank") for mm in chain) else []
+
+
+def _state_from_chain(chain: list[Match], c: _Ctx) -> tuple[str | None, str | None]:
+    """(the state a person represents, a second state: where a diplomat is accredited)."""
+    diplomatic = any(
+        e.category in ("title", "role") and any(w in e.key for w in DIPLOMATIC)
+        for m in chain
+        for e in m.entries
+    )
+    states = []
+    for m in sorted(chain, key=lambda m: m.start):
+        e = m.first("state")
+        if e is not None and e.kind in ("name", "adjective", ""):
+            states.append((e.key, c.tokens[m.end - 1].suffix in GENITIVE))
+    if not states:
+        return None, None
+    genitive = [s for s, gen in states if gen]
+    if diplomatic and c.lang == "tr" and not genitive and c.home and states[0][0] != c.home:
+        return c.home, states[0][0]  # "Libya Büyükelçisi": Türkiye's ambassador to Libya
+    own = genitive[0] if genitive else states[0][0]
+    others = [s for s, _ in states if s != own]
+    return own, (others[0] if others else None)
+
+
+def find_people(
+    tokens: tuple[Token, ...],
+    matches: list[Match],
+    text: str,
+    sent_of: list[int],
+    g: Gazetteer,
+    lang: str,
+    home: str | None = None,
+) -> list[PersonMention]:
+    covering: dict[int, Match] = {}
+    for m in matches:
+        for i in range(m.start, m.end):
+            covering[i] = m
+    c = _Ctx(tokens, text, g, covering, sent_of, lang, home)
+    starts = {m.start: m for m in matches}
+    out: list[PersonMention] = []
+    taken: set[int] = set()
+    for m in matches:
+        if (
+            not any(e.category in TRIGGERS for e in m.entries)
+            or (m.has("honorific")
+            and m.end in starts
+            and starts[m.end].has("honorific"))
+        ):
+            continue
+        nxt = starts.get(m.end)
+        if nxt is not None and any(e.category in ("rank", "title", "role") for e in nxt.entries):
+            continue  # the next trigger announces the name
+        run = _name_run(c, m.end)
+        if run is None:
+            continue
+        first, end, _ = run
+        if first in taken:
+            continue
+        after = starts.get(end)
+        if (
+            after is not None
+            and any(e.category in ("rank", "title") for e in after.entries)
+            and not tokens[end - 1].suffix
+        ):
+            continue  # capitalised title words, not a name ("Operasyonlar Başkan Yardımcısı")
+        taken.update(range(first, end))
+        chain = [m, *_left_chain(c, m.start, taken)]
+        right = _right_chain(c, end)
+        out.append(_mention(c, first, end, chain, right))
+    return _corefer(c, out, taken)
+
+
+def _mention(c: _Ctx, first: int, end: int, chain: list[Match], right: list[Match]) -> PersonMention:
+    toks = c.tokens
+    name_toks = [t for t in toks[first:end]]
+    words = [t for t in name_toks if t.is_word]
+    rank = next((m.first("rank").key for m in chain if m.has("rank")), None)  # type: ignore[union-attr]
+    if rank is None:
+        rank = next((m.first("rank").key for m in right if m.has("rank")), None)  # type: ignore[union-attr]
+    titles = tuple(e.key for m in chain for e in m.entries if e.category in ("title", "role"))
+    if not titles:
+        titles = tuple(e.key for m in right for e in m.entries if e.category in ("title", "role"))
+    orgs = [m for m in sorted(chain, key=lambda m: m.start) if m.has("org")]
+    if not orgs:
+        orgs = [m for m in right if m.has("org")]
+    state, accredited = _state_from_chain(chain, c)
+    if state is None:
+        state, accredited = _state_from_chain(right, c)
+    org = orgs[0].first("org").key if orgs else None  # type: ignore[union-attr]
+    if state is None:
+        for m in orgs:
+            ref = c.g.orgs.get(m.first("org").key)  # type: ignore[union-attr]
+            if ref is not None and ref.state:
+                state = ref.state
+                break
+    # title text: after the last state/org word of the left chain, before the rank
+    left = sorted((m for m in chain), key=lambda m: m.start)
+    title_text = None
+    if left:
+        t_start = left[0].start
+        for m in left:
+            if m.has("state") or m.has("org") or m.has("place"):
+                t_start = m.end
+        t_end = next((m.start for m in left if m.has("rank") or m.has("honorific")), left[-1].end)
+        if t_end > t_start:
+            title_text = c.text[toks[t_start].start : toks[t_end - 1].end].strip(" ,")
+    if not title_text and right:
+        spans = [m for m in right if m.has("title")]
+        if spans:
+            title_text = c.text[toks[spans[0].start].start : toks[spans[0].end - 1].end]
+    if title_text:
+        title_text = (
+            title_text.split("'")[0] if title_text.endswith(("'su", "'sı", "'si", "'sü")) else title_text
+        )
+    own = any(toks[m.end - 1].key.endswith(OUR) for m in chain if m.has("title") or m.has("role"))
+    # delegation head / accompanying cues around the name
+    head = False
+    accompanying = False
+    for j in (end, end + 1):
+        m = c.covering.get(j)
+        if m is not None and any(e.category == "cue" and e.key == "head" for e in m.entries):
+            head = True
+    chain_start = min(m.start for m in chain)
+    for j in range(max(0, chain_start - 3), chain_start):
+        m = c.covering.get(j)
+        if m is not None and any(e.category == "cue" and e.key == "head" for e in m.entries):
+            head = True
+        if m is not None and any(e.category == "cue" and e.key == "accompanied" for e in m.entries):
+            accompanying = True
+    return PersonMention(
+        name=_display(name_toks, c.lang),
+        key=tuple(fold(t.base) for t in words),
+        sentence=c.sent_of[first],
+        start=first,
+        end=end,
+        chain_start=chain_start,
+        rank=rank,
+        titles=titles,
+        title_text=title_text or None,
+        org=org,
+        state=state,
+        accredited=accredited,
+        head_cue=head,
+        accompanying=accompanying,
+        own=own,
+    )
+
+
+def same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """ "Güler" and "Yaşar Güler" are the same; "Ali Nasan" and "Ali Nurettin Nasan" too."""
+    if not a or not b:
+        return False
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return (short[-1] == long_[-1] and set(short) <= set(long_)) or (len(short) == 1 and short[0] in long_[-2:])
+
+
+def _corefer(c: _Ctx, found: list[PersonMention], taken: set[int]) -> list[PersonMention]:
+    """Give short mentions the full name, and find later untitled mentions of known people."""
+    full: list[PersonMention] = []
+    for p in sorted(found, key=lambda p: -len(p.key)):
+        if not any(
+            same_person(p.key, q.key) and (p.state is None or q.state is None or p.state == q.state)
+            for q in full
+        ):
+            full.append(p)
+    out: list[PersonMention] = []
+    for p in found:
+        q = next(
+            (
+                q
+                for q in full
+                if same_person(p.key, q.key) and (p.state is None or q.state is None or p.state == q.state)
+            ),
+            p,
+        )
+        out.append(replace(p, name=q.name, key=q.key, state=p.state or q.state) if q is not p else p)
+    # untitled mentions: "Pistorius, ... belirtti", "Boris Pistorius ile"
+    toks = c.tokens
+    surnames = {q.key[-1]: q for q in full}
+    for i, t in enumerate(toks):
+        if i in taken or not t.is_word or not (t.is_cap or t.is_upper) or i in c.covering:
+            continue
+        q = surnames.get(t.key)
+        if q is None:
+            continue
+        out.append(
+            replace(
+                q,
+                sentence=c.sent_of[i],
+                start=i,
+                end=i + 1,
+                chain_start=i,
+                head_cue=False,
+                accompanying=False,
+                triggered=False,
+                title_text=None,
+                titles=(),
+                org=None,
+                rank=None,
+            )
+        )
+        for j in (i + 1, i + 2):
+            m = c.covering.get(j)
+            if m is not None and any(e.category == "cue" and e.key == "head" for e in m.entries):
+                out[-1] = replace(out[-1], head_cue=True)
+    return out

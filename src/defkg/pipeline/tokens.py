@@ -1,0 +1,155 @@
+"""Tokens and the gazetteer matcher.
+
+A token is a word with what follows its apostrophe ("Londra'da" -> base "Londra",
+suffix "da"), or one punctuation mark. Matching runs over folded bases (Turkish lower
+case, no diacritics), so "Yasar GULER" and "Yaşar Güler" meet the same entries. The
+last word of a common-noun form may carry a Turkish suffix without an apostrophe
+("Bakanlığı" matches "Bakanlığından"); proper nouns need the apostrophe.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from defkg.gazetteer import Entry, load
+from defkg.textnorm import fold
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W_]+)?|\d+(?:'[^\W_]+)?|[^\w\s]")
+_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
+# categories whose last word may carry a Turkish suffix without an apostrophe
+_SUFFIXABLE = frozenset({"title", "org", "role", "cue", "kind", "topic"})
+_MAX_SUFFIX = 8
+
+
+@dataclass(frozen=True)
+class Token:
+    index: int
+    start: int
+    end: int
+    text: str
+    base: str  # the word before an apostrophe
+    suffix: str  # what follows the apostrophe ("" if none)
+    key: str  # folded base, or the punctuation mark
+
+    @property
+    def is_word(self) -> bool:
+        return self.base[:1].isalnum()
+
+    @property
+    def is_cap(self) -> bool:
+        return self.base[:1].isupper()
+
+    @property
+    def is_upper(self) -> bool:
+        return len(self.base) > 1 and self.base.isupper()
+
+
+def tokenize(text: str) -> tuple[Token, ...]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        word = m.group(0)
+        base, _, suffix = word.partition("'")
+        key = fold(base) if base[:1].isalnum() else base.translate(_DASHES)
+        out.append(Token(len(out), m.start(), m.end(), word, base, suffix, key or base))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int  # token index
+    end: int  # token index, exclusive
+    entries: tuple[Entry, ...]
+    char_start: int
+    char_end: int
+
+    def first(self, category: str) -> Entry | None:
+        return next((e for e in self.entries if e.category == category), None)
+
+    def has(self, category: str) -> bool:
+        return any(e.category == category for e in self.entries)
+
+
+@dataclass(frozen=True)
+class _Form:
+    entry: Entry
+    acronym: str | None  # exact-case text for all-caps short forms
+    proper: bool  # must start with a capital letter in the text
+
+
+class _Node(dict):  # type: ignore[type-arg]
+    __slots__ = ("forms",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[_Form] = []
+
+
+@cache
+def trie(lang: str) -> _Node:
+    root = _Node()
+    for form, entry in load(lang).forms:
+        toks = tokenize(form)
+        if not toks:
+            continue
+        node = root
+        for t in toks:
+            node = node.setdefault(t.key, _Node())
+        letters = "".join(t.base for t in toks if t.is_word)
+        acronym = form if (letters.isupper() and len(letters) <= 6) else None
+        proper = entry.category in ("state", "place", "rank") and form[:1].isupper()
+        node.forms.append(_Form(entry, acronym, proper))
+    return root
+
+
+def _accept(form: _Form, tokens: tuple[Token, ...], i: int, j: int, continued: bool) -> bool:
+    if continued and form.entry.category not in _SUFFIXABLE:
+        return False
+    if form.acronym is not None:
+        written = "".join(t.base for t in tokens[i:j] if t.is_word)
+        wanted = "".join(t.base for t in tokenize(form.acronym) if t.is_word)
+        if written != wanted:
+            return False
+    return not (form.proper and not tokens[i].is_cap)
+
+
+def find(tokens: tuple[Token, ...], lang: str) -> list[Match]:
+    """Longest non-overlapping gazetteer matches, left to right."""
+    root = trie(lang)
+    text_matches: list[Match] = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        best: tuple[int, list[Entry]] | None = None
+        node = root
+        j = i
+        while j < n:
+            tok = tokens[j]
+            child = node.get(tok.key)
+            if child is None:
+                # the Turkish suffix continuation of this last word ("Bakanlığı" -> "Bakanlığından")
+                key = tok.key
+                for k in range(len(key) - 1, max(1, len(key) - _MAX_SUFFIX - 1), -1):
+                    c = node.get(key[:k])
+                    if c is not None and c.forms:
+                        ok = [f.entry for f in c.forms if _accept(f, tokens, i, j + 1, True)]
+                        if ok:
+                            best = (j + 1, ok)
+                            break
+                break
+            node = child
+            j += 1
+            if node.forms:
+                ok = [f.entry for f in node.forms if _accept(f, tokens, i, j, False)]
+                if ok:
+                    best = (j, ok)
+            if tok.suffix:
+                break  # a suffix ends the phrase
+        if best is None:
+            i += 1
+            continue
+        end, entries = best
+        text_matches.append(Match(i, end, tuple(entries), tokens[i].start, tokens[end - 1].end))
+        i = end
+    return text_matches
