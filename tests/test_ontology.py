@@ -74,6 +74,17 @@ def test_ontology_header() -> None:
     assert {lbl.language for lbl in g.objects(o, RDFS.label)} >= {"en", "tr"}
 
 
+@pytest.mark.parametrize(
+    "path", [ONTOLOGY, STATES_TTL, ROOT / "ontology" / "shapes.ttl"], ids=lambda p: p.name
+)
+def test_strict_turtle(path: Path) -> None:
+    """The store's parser (Oxigraph) is stricter than rdflib's: every file must pass both."""
+    import pyoxigraph
+
+    assert sum(1 for _ in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)) > 0
+    assert len(Graph().parse(path, format="turtle")) > 0
+
+
 @pytest.mark.parametrize("term", TERMS)
 def test_every_vocab_term_is_declared(term: str) -> None:
     g, iri = ontology(), DK[term]

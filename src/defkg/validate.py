@@ -226,7 +226,7 @@ class _Compiler:
         self.g = shapes
         self.compiled: dict[Node, _Shape] = {}
 
-    def one(self, node: Node, p: Node) -> Node | None:
+    def one(self, node: Node, p: Node) -> Any:
         return next(iter(self.g.objects(node, p)), None)
 
     def shape(self, node: Node) -> _Shape:
@@ -236,7 +236,8 @@ class _Compiler:
         allowed = _SUPPORTED_PROPERTY if is_property else _SUPPORTED_NODE
         unsupported = {p for p in self.g.predicates(node) if p not in allowed}
         if unsupported:
-            raise ValidationError(f"shape {node}: unsupported SHACL constraint(s) {sorted(unsupported)}")
+            names = sorted(map(str, unsupported))
+            raise ValidationError(f"shape {node}: unsupported SHACL constraint(s) {names}")
         message = str(self.one(node, SH.message) or "")
         s = _Shape(node=node, message=message)
         self.compiled[node] = s  # before recursing: shapes may refer to each other
@@ -244,7 +245,7 @@ class _Compiler:
             s.path = self.path(self.one(node, SH.path))
         for kind, key in _TARGETS.items():
             s.targets += [(key, t) for t in self.g.objects(node, kind)]
-        s.checks = self.checks(node, s)
+        s.checks = self.checks(node)
         s.properties = [self.shape(p) for p in self.g.objects(node, SH.property)]
         if not s.message:
             s.message = "does not conform to " + str(node)
@@ -258,53 +259,69 @@ class _Compiler:
             return ("^", inverse)
         raise ValidationError(f"unsupported sh:path {p!r} (only IRIs and sh:inversePath IRI)")
 
-    def checks(self, node: Node, s: _Shape) -> list[Check]:
+    def checks(self, node: Node) -> list[Check]:
         g, one = self.g, self.one
         checks: list[Check] = []
         lo, hi = one(node, SH.minCount), one(node, SH.maxCount)
         if lo is not None:
-            n_lo = int(lo)  # type: ignore[arg-type]
-            checks.append(lambda idx, f, vs: [None] if len(set(vs)) < n_lo else [])
+            checks.append(_count(int(lo), None))
         if hi is not None:
-            n_hi = int(hi)  # type: ignore[arg-type]
-            checks.append(lambda idx, f, vs: [None] if len(set(vs)) > n_hi else [])
+            checks.append(_count(None, int(hi)))
         for dt in g.objects(node, SH.datatype):
-            checks.append(lambda idx, f, vs, dt=dt: [v for v in vs if not _literal_ok(v, dt)])
+            checks.append(_each(lambda idx, f, v, dt=dt: _literal_ok(v, dt)))
         for cls in g.objects(node, SH["class"]):
-            checks.append(lambda idx, f, vs, c=cls: [v for v in vs if not idx.is_instance(v, c)])
+            checks.append(_each(lambda idx, f, v, c=cls: idx.is_instance(v, c)))
         for kind in g.objects(node, SH.nodeKind):
-            test = _NODE_KINDS[kind]
-            checks.append(lambda idx, f, vs, t=test: [v for v in vs if not t(v)])
+            checks.append(_each(lambda idx, f, v, t=_NODE_KINDS[kind]: t(v)))
         for pat in g.objects(node, SH.pattern):
             rx = re.compile(str(pat))
             checks.append(
-                lambda idx, f, vs, rx=rx: [v for v in vs if isinstance(v, BNode) or not rx.search(str(v))]
+                _each(lambda idx, f, v, rx=rx: not isinstance(v, BNode) and bool(rx.search(str(v))))
             )
         for n in g.objects(node, SH.minLength):
-            k = int(n)  # type: ignore[arg-type]
-            checks.append(lambda idx, f, vs, k=k: [v for v in vs if isinstance(v, BNode) or len(str(v)) < k])
+            k = int(_py(n))
+            checks.append(_each(lambda idx, f, v, k=k: not isinstance(v, BNode) and len(str(v)) >= k))
         for lst in g.objects(node, SH["in"]):
             allowed = frozenset(Collection(g, lst))
-            checks.append(lambda idx, f, vs, a=allowed: [v for v in vs if v not in a])
+            checks.append(_each(lambda idx, f, v, a=allowed: v in a))
         for m in g.objects(node, SH.minInclusive):
-            bound = m.toPython() if isinstance(m, Literal) else m
-            checks.append(lambda idx, f, vs, b=bound: [v for v in vs if not _ge(v, b)])
-        if (one(node, SH.uniqueLang) or Literal(False)).toPython() is True:  # type: ignore[union-attr]
+            bound = _py(m)
+            checks.append(_each(lambda idx, f, v, b=bound: _ge(v, b)))
+        if _py(one(node, SH.uniqueLang)) is True:
             checks.append(_unique_lang)
         for other in g.objects(node, SH.lessThanOrEquals):
-            checks.append(lambda idx, f, vs, o=other: [v for v in vs if not _all_le(v, idx.values(f, o))])
+            checks.append(_each(lambda idx, f, v, o=other: _all_le(v, idx.values(f, o))))
         for ref in g.objects(node, SH.node):
             sub = self.shape(ref)
-            checks.append(lambda idx, f, vs, sub=sub: [v for v in vs if not sub.conforms(idx, v)])
+            checks.append(_each(lambda idx, f, v, sub=sub: sub.conforms(idx, v)))
         for lst in g.objects(node, SH["or"]):
             alts = [self.shape(a) for a in Collection(g, lst)]
-            checks.append(
-                lambda idx, f, vs, alts=alts: [v for v in vs if not any(a.conforms(idx, v) for a in alts)]
-            )
+            checks.append(_each(lambda idx, f, v, alts=alts: any(a.conforms(idx, v) for a in alts)))
         for neg in g.objects(node, SH["not"]):
-            sub = self.shape(neg)
-            checks.append(lambda idx, f, vs, sub=sub: [v for v in vs if sub.conforms(idx, v)])
+            neg_shape = self.shape(neg)
+            checks.append(_each(lambda idx, f, v, sub=neg_shape: not sub.conforms(idx, v)))
         return checks
+
+
+def _py(term: Any) -> Any:
+    return term.toPython() if isinstance(term, Literal) else term
+
+
+def _each(ok: Callable[..., bool]) -> Check:
+    """A check failing each value for which ``ok(index, focus, value)`` is false."""
+
+    def check(idx: _Index, focus: Node, values: list[Node]) -> list[Node | None]:
+        return [v for v in values if not ok(idx, focus, v)]
+
+    return check
+
+
+def _count(lo: int | None, hi: int | None) -> Check:
+    def check(idx: _Index, focus: Node, values: list[Node]) -> list[Node | None]:
+        n = len(set(values))
+        return [None] if (lo is not None and n < lo) or (hi is not None and n > hi) else []
+
+    return check
 
 
 def _ge(value: Node, bound: Any) -> bool:
