@@ -33,4 +33,11 @@ def detect(text: str, source: str | None = None) -> str:
     total = len(words)
     if max(tr, en) < max(2, 0.03 * total):
         raise InputError("unknown language (defkg reads Turkish and English reports)", source)
-    return "tr" if tr > en else "en"
+    lang = "tr" if tr > en else "en"
+    # Turkish has letters no other Latin-script language shares (ğ, ı, ş together); English prose is
+    # dense in its function words. Without them the text is in some third language.
+    if len(words) > 30:
+        distinct = sum(ch in "ğışİĞŞ" for ch in text[:20000])
+        if (lang == "tr" and distinct < 3) or (lang == "en" and en < 0.12 * total):
+            raise InputError("unknown language (defkg reads Turkish and English reports)", source)
+    return lang
