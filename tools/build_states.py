@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
 from pathlib import Path
 
@@ -60,6 +61,21 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
             raise SystemExit(f"{path}: no '#columns:' line before the data")
         cells = line.split("\t")
         rows.append(dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=True)))
+    return rows
+
+
+def organizations() -> list[dict[str, str]]:
+    rows = read_tsv(ORGS_TSV) if ORGS_TSV.exists() else []
+    for r in rows:
+        where = f"{ORGS_TSV}: {r['key']}"
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", r["key"]):
+            raise SystemExit(f"{where}: the key must be a slug ([a-z0-9] words joined by '-')")
+        if r["kind"] not in KINDS:
+            raise SystemExit(f"{where}: unknown kind {r['kind']!r} (one of {', '.join(KINDS)})")
+        if not re.fullmatch(r"Q[1-9][0-9]*", r["qid"]):
+            raise SystemExit(f"{where}: bad Wikidata id {r['qid']!r}")
+        if not (r["label_en"].strip() and r["label_tr"].strip()):
+            raise SystemExit(f"{where}: English and Turkish labels are required")
     return rows
 
 
@@ -143,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only check the outputs are up to date")
     args = parser.parse_args(argv)
     rows = states()
-    orgs = read_tsv(ORGS_TSV) if ORGS_TSV.exists() else []
+    orgs = organizations()
     outputs = {STATES_TSV: states_tsv(rows)}
     if orgs or STATES_TTL.parent.exists():
         outputs[STATES_TTL] = states_ttl(rows, orgs)
