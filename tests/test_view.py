@@ -9,13 +9,28 @@ import re
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-from test_analysis import HOSTILE, build_store
 
 from defkg import view
 from defkg.cli.main import cli
 from defkg.errors import InputError
+from test_analysis import HOSTILE, build_store
 
-STATE_CODES = ["TUR", "GBR", "DEU", "FRA", "USA", "JPN", "LBY", "IRQ", "AZE", "GEO", "KAZ", "SOM", "PAK", "QAT"]
+STATE_CODES = [
+    "TUR",
+    "GBR",
+    "DEU",
+    "FRA",
+    "USA",
+    "JPN",
+    "LBY",
+    "IRQ",
+    "AZE",
+    "GEO",
+    "KAZ",
+    "SOM",
+    "PAK",
+    "QAT",
+]
 
 
 def synthetic_graph(n_nodes: int, seed: int = 1) -> nx.DiGraph:
@@ -40,8 +55,15 @@ def synthetic_graph(n_nodes: int, seed: int = 1) -> nx.DiGraph:
         m = f"meeting/{i}"
         i += 1
         day = f"20{rng.randint(15, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        g.add_node(m, kind="Meeting", label=f"{a} – {b} talks, {day}", date=day, states=" ".join(sorted((a, b))),
-                   sentence=f"Officials of {a} and {b} met.", url=f"https://news.example/{i}")
+        g.add_node(
+            m,
+            kind="Meeting",
+            label=f"{a} – {b} talks, {day}",
+            date=day,
+            states=" ".join(sorted((a, b))),
+            sentence=f"Officials of {a} and {b} met.",
+            url=f"https://news.example/{i}",
+        )
         for iso in (a, b):
             g.add_edge(m, f"state/{iso}", relation="participant", sentence="They met.")
             if not people[iso] or rng.random() < 0.5:
@@ -58,8 +80,16 @@ def synthetic_graph(n_nodes: int, seed: int = 1) -> nx.DiGraph:
 def hostile_graph() -> nx.DiGraph:
     g = nx.DiGraph()
     g.add_node("s", kind="State", label=HOSTILE, iso3="TUR", states="TUR")
-    g.add_node("m", kind="Meeting", label="</script><script>alert(2)</script>", date="2024-01-01", states="TUR",
-               sentence="He said '<b>hi</b>' & \u2028left", url="javascript:alert(3)", headline=HOSTILE)
+    g.add_node(
+        "m",
+        kind="Meeting",
+        label="</script><script>alert(2)</script>",
+        date="2024-01-01",
+        states="TUR",
+        sentence="He said '<b>hi</b>' & \u2028left",
+        url="javascript:alert(3)",
+        headline=HOSTILE,
+    )
     g.add_node("p", kind="Official", label='" onmouseover="alert(4)', url="https://ok.example/a?b=<c>")
     g.add_edge("m", "s", relation="participant <i>x</i>", sentence=HOSTILE, url="data:text/html,<script>")
     g.add_edge("m", "p", relation="participant", url="https://news.example/x")
@@ -90,8 +120,12 @@ def store(tmp_path_factory: pytest.TempPathFactory):
 
 # -- self-contained ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("graph", [hostile_graph, lambda: synthetic_graph(300), lambda: synthetic_graph(1200)],
-                         ids=["hostile", "small", "precomputed"])
+
+@pytest.mark.parametrize(
+    "graph",
+    [hostile_graph, lambda: synthetic_graph(300), lambda: synthetic_graph(1200)],
+    ids=["hostile", "small", "precomputed"],
+)
 def test_no_external_resources(graph):
     page = view.render_html(graph())
     assert external_refs(page) == []
@@ -111,34 +145,44 @@ def test_store_page_has_article_links_only_as_data(store):
 
 # -- escaping ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw", [HOSTILE, "</script><script>alert(2)</script>", "<b>hi</b>", '" onmouseover="alert(4)'])
+
+@pytest.mark.parametrize(
+    "raw", [HOSTILE, "</script><script>alert(2)</script>", "<b>hi</b>", '" onmouseover="alert(4)']
+)
 def test_hostile_text_never_raw_in_page(raw):
     page = view.render_html(hostile_graph())
     if "<" in raw:
         assert raw not in page
     # the text itself survives, as data
-    assert any(raw in (n["full"] + n["sentence"] + n["headline"] + n["tip"]) for n in page_data(page)) or \
-        raw == "<b>hi</b>"
+    assert (
+        any(raw in (n["full"] + n["sentence"] + n["headline"] + n["tip"]) for n in page_data(page))
+        or raw == "<b>hi</b>"
+    )
 
 
 def test_script_json_escapes():
     text = view.script_json({"a": "</script><!--'&\u2028"})
-    assert "<" not in text and ">" not in text and "&" not in text and "'" not in text and "\u2028" not in text
+    assert (
+        "<" not in text and ">" not in text and "&" not in text and "'" not in text and "\u2028" not in text
+    )
     assert json.loads(text) == {"a": "</script><!--'&\u2028"}
 
 
-@pytest.mark.parametrize(("url", "ok"), [
-    ("https://news.example/a", True),
-    ("http://news.example/a?b=1", True),
-    ("HTTPS://EXAMPLE.COM", True),
-    ("javascript:alert(1)", False),
-    ("data:text/html,<script>alert(1)</script>", False),
-    ("//evil.example/x", False),
-    ("/relative", False),
-    ('https://x.example/"onmouseover=alert(1)', False),
-    ("", False),
-    (None, False),
-])
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://news.example/a", True),
+        ("http://news.example/a?b=1", True),
+        ("HTTPS://EXAMPLE.COM", True),
+        ("javascript:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("//evil.example/x", False),
+        ("/relative", False),
+        ('https://x.example/"onmouseover=alert(1)', False),
+        ("", False),
+        (None, False),
+    ],
+)
 def test_safe_url(url, ok):
     assert view.safe_url(url) == (url if ok else "")
 
@@ -157,12 +201,16 @@ def test_titles_are_plain_text_not_pyvis_popup():
 
 # -- content -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("kwargs", "kinds"), [
-    ({}, {"State": 5, "Meeting": 6, "Official": 7, "Organization": 6, "Topic": 1}),
-    ({"pair": ("TUR", "GBR")}, {"State": 2, "Meeting": 2, "Official": 3, "Organization": 3, "Topic": 1}),
-    ({"ego": "Germany", "radius": 1}, {"State": 1, "Meeting": 1, "Official": 1, "Organization": 1}),
-    ({"limit": 5}, None),
-])
+
+@pytest.mark.parametrize(
+    ("kwargs", "kinds"),
+    [
+        ({}, {"State": 5, "Meeting": 6, "Official": 7, "Organization": 6, "Topic": 1}),
+        ({"pair": ("TUR", "GBR")}, {"State": 2, "Meeting": 2, "Official": 3, "Organization": 3, "Topic": 1}),
+        ({"ego": "Germany", "radius": 1}, {"State": 1, "Meeting": 1, "Official": 1, "Organization": 1}),
+        ({"limit": 5}, None),
+    ],
+)
 def test_view_selection(store, kwargs, kinds):
     nodes = page_data(view.view_html(store, **kwargs))
     counts: dict[str, int] = {}
@@ -200,6 +248,7 @@ def test_node_facts_and_evidence(store):
 
 # -- large graphs --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("n", [1000, 5000])
 def test_large_graph_has_positions_and_no_physics(n):
     g = synthetic_graph(n)
@@ -228,6 +277,7 @@ def test_fast_layout_places_every_node(n):
 
 # -- CLI -----------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory: pytest.TempPathFactory):
     path = tmp_path_factory.mktemp("viewcli") / "s"
@@ -235,7 +285,9 @@ def store_path(tmp_path_factory: pytest.TempPathFactory):
     return path
 
 
-@pytest.mark.parametrize("args", [[], ["--pair", "TUR", "GBR"], ["--ego", "TUR", "--radius", "1"], ["--limit", "3"]])
+@pytest.mark.parametrize(
+    "args", [[], ["--pair", "TUR", "GBR"], ["--ego", "TUR", "--radius", "1"], ["--limit", "3"]]
+)
 def test_cli_view_writes_utf8(store_path, tmp_path, args):
     out = tmp_path / "sub" / "g.html"
     result = CliRunner().invoke(cli, ["view", "--store", str(store_path), "--out", str(out), *args])
@@ -243,11 +295,16 @@ def test_cli_view_writes_utf8(store_path, tmp_path, args):
     assert "Türkiye" in out.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("args", "code"), [
-    (["--pair", "TUR", "XX"], 1),
-    (["--ego", "Atlantis"], 1),
-    (["--limit", "0"], 2),
-])
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["--pair", "TUR", "XX"], 1),
+        (["--ego", "Atlantis"], 1),
+        (["--limit", "0"], 2),
+    ],
+)
 def test_cli_view_errors(store_path, tmp_path, args, code):
-    result = CliRunner().invoke(cli, ["view", "--store", str(store_path), "--out", str(tmp_path / "g.html"), *args])
+    result = CliRunner().invoke(
+        cli, ["view", "--store", str(store_path), "--out", str(tmp_path / "g.html"), *args]
+    )
     assert result.exit_code == code, result.output

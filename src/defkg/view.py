@@ -250,6 +250,15 @@ def vis_data(
         colour, shape, _ = STYLE.get(kind, STYLE["Topic"])
         label = str(d.get("label") or n)
         facts = [[name, str(d[key])] for key, name in _FACTS if d.get(key) not in (None, "", 0)]
+        if kind == "State":  # its own code is not a partner
+            facts = [
+                ["Partners", " ".join(s for s in v.split() if s != d.get("iso3"))]
+                if k == "States"
+                else [k, v]
+                for k, v in facts
+            ]
+        if kind != "Meeting" and meetings_of[n]:
+            facts.append(["Meetings", str(len(meetings_of[n]))])
         value = score[n]
         facts.append([measure_name, f"{value:.4f}" if size_by == "pagerank" else f"{value:.0f}"])
         if d.get("iri") or isinstance(n, str):
@@ -287,7 +296,7 @@ def vis_data(
     for a, b, d in g.edges(data=True):
         rel = str(d.get("relation", ""))
         sentence, url = str(d.get("sentence", "")), safe_url(d.get("url"))
-        tip = (
+        edge_tip = (
             rel
             + (f"\n\u201c{_short(sentence, 240)}\u201d" if sentence else "")
             + (f"\nSource: {url}" if url else "")
@@ -296,7 +305,7 @@ def vis_data(
             "from": ids[a],
             "to": ids[b],
             "relation": rel,
-            "tip": tip,
+            "tip": edge_tip,
             "sentence": sentence,
             "url": url,
             "headline": str(d.get("headline", "")),
