@@ -90,8 +90,8 @@ PATTERNS: dict[tuple[str, str], str] = {
     ("cues.tsv", "cue"): r"[a-z]+(-[a-z]+)*",
 }
 
-# files every language must have (the others are checked when present)
-REQUIRED = ("months.tsv", "weekdays.tsv", "relative_dates.tsv", "ranks.tsv", "states.tsv")
+# files every language must have
+REQUIRED = tuple(SCHEMAS)
 
 
 def read(path: Path) -> tuple[str, tuple[str, ...], list[tuple[int, list[str]]]]:
