@@ -185,14 +185,19 @@ class _Meetings:
                 w += 0.5
             # "X ile Y", "X-Y", "between X and Y"
             nxt = toks[m.end] if m.end < len(toks) else None
-            if nxt is not None and nxt.key in ("-", "ile", "and", "ve") and m.end + 1 < len(toks):
+            prev = toks[m.start - 1].key if m.start else ""
+            if (
+                nxt is not None
+                and m.end + 1 < len(toks)
+                and (nxt.key in ("-", "ile") or (nxt.key == "and" and prev == "between"))
+            ):
                 other = next((mm for mm in self.matches if mm.start == m.end + 1 and mm.has("state")), None)
-                if other is not None and (nxt.key == "-" or sent in reported):
+                if other is not None:
                     w += 2
                     score[other.first("state").key] += 2  # type: ignore[union-attr]
             score[e.key] += w
         if self.home and any(p.state is None or p.own for p in participants):
-            score[self.home] += 1.5
+            score[self.home] += 3 if self.a.language == "tr" else 1.5
         return score
 
     def pair(self, participants: list[PersonMention]) -> tuple[str, ...]:
@@ -259,9 +264,30 @@ class _Meetings:
         return all(t.key in (",", "ve", "and", ";", "ile") for t in between) and len(between) <= 2
 
     # -- the meeting ----------------------------------------------------------------------------------
-    def kind(self, sents: list[_Sent]) -> str:
-        found = {k for s in sents for k, _ in s.kinds}
-        return next((k for k in KIND_ORDER if k in found), "Meeting")
+    def kind(self, sents: list[_Sent], label: str | None = None) -> str:
+        """The kind the article names the meeting by, else the most specific kind it mentions."""
+        if label:
+            named = [
+                e.key
+                for m in find(tokenize(label), self.a.language)
+                for e in m.entries
+                if e.category == "kind"
+            ]
+            if named:
+                return named[-1]
+        with_people = {p.sentence for p in self.people}
+        named_formats = KIND_ORDER[:4]
+        # visits and courtesy calls count where the people who met are named ("received treatment" is no call)
+        found = {k for s in sents for k, _ in s.kinds if k in named_formats or s.index in with_people}
+        strong = next((k for k in KIND_ORDER if k in found), None)
+        if strong:
+            return strong
+        for s in sents:
+            here = {k for k, _ in s.kinds}
+            generic = next((k for k in GENERIC_KINDS if k in here), None)
+            if generic:
+                return generic
+        return "Meeting"
 
     def build(self) -> list[MeetingFact]:
         reported = self.reported()
@@ -273,7 +299,8 @@ class _Meetings:
             return []
         states = self.assign_states(mentions, pair)
         mentions = [p for p in mentions if states.get(p.key) in pair]
-        kind = self.kind(reported)
+        label = self.label(reported)
+        kind = self.kind(reported, label)
         place = self.place(reported)
         host = place.state if place and place.state in pair else None
         start, end = self.when(reported)
@@ -284,7 +311,7 @@ class _Meetings:
             kind=kind,
             states=pair,
             status="Reported",
-            label=self.label(reported),
+            label=label,
             host=host,
             start=start,
             end=end,
@@ -326,15 +353,22 @@ class _Meetings:
                     if host
                     else self._visitor(by_key, order, states)
                 )
-            for side in pair:
-                if side in sides_with_head or (visitor is not None and side != visitor):
+            sides = sorted(pair, key=lambda side: side != visitor)  # the visitor first
+            for side in sides:
+                if side in sides_with_head:
                     continue
                 cands = [k for k in order if states[k] == side and k not in accompanying]
                 lead = next((k for k in cands if self._head_capable(by_key[k])), None)
                 if lead is None and len(cands) == 1:
                     lead = cands[0]
+                if lead is not None and visitor is not None and side != visitor:
+                    # the host's side is led by a counterpart of the visitor's head, or not at all
+                    visiting = {t for k in heads if states[k] == visitor for p in by_key[k] for t in p.titles}
+                    if not visiting & {t for p in by_key[lead] for t in p.titles}:
+                        lead = None
                 if lead is not None:
                     heads.add(lead)
+                    sides_with_head.add(side)
         out = []
         for k in order:
             ps = by_key[k]

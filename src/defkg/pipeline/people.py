@@ -125,45 +125,55 @@ def _name_run(c: _Ctx, k: int) -> tuple[int, int, bool] | None:
     return first, end, bool(toks[end - 1].suffix)
 
 
-def _left_chain(c: _Ctx, start: int, taken: set[int]) -> list[Match]:
+def _left_chain(c: _Ctx, start: int, taken: set[int], after_honorific: bool) -> tuple[list[Match], int]:
+    """The state, organisation and title words before a name's trigger, and where they begin."""
     toks = c.tokens
     chain: list[Match] = []
     j = start - 1
+    leftmost = start
     sent = c.sent_of[start] if start < len(toks) else -1
-    only_honorific = True
+    comma_ok = after_honorific  # "..., the Rt Hon John Healey MP"
     while j >= 0 and c.sent_of[j] == sent and j not in taken:
         if _gap_has_newline(c, toks[j], toks[j + 1]):
             break
         m = c.covering.get(j)
         if m is not None:
-            if not any(e.category in CHAIN for e in m.entries):
+            if not any(
+                e.category in CHAIN or (e.category == "cue" and toks[m.start].is_cap) for e in m.entries
+            ):
                 break
             chain.append(m)
-            if not m.has("honorific"):
-                only_honorific = False
+            comma_ok = comma_ok and m.has("honorific")
             j = m.start - 1
+            leftmost = m.start
             continue
         t = toks[j]
-        if t.key in CONNECTORS or (t.base.isdigit() and len(t.base) <= 2) or t.key == ".":
+        if t.key == "-" and not (j and t.start == toks[j - 1].end):
+            break  # a spaced dash ("RAWALPINDI – General ...") ends the phrase
+        if t.key == "," and comma_ok:
+            comma_ok = False
             j -= 1
             continue
-        if t.key == "," and only_honorific and chain:
+        if (
+            t.key in CONNECTORS
+            or (t.base.isdigit() and len(t.base) <= 2)
+            or t.key == "."
+            or (t.is_word and t.is_cap and t.key not in ("bu", "the", "a", "an"))
+        ):
             j -= 1
-            continue
-        if t.is_word and t.is_cap and t.key not in c.g.name_stop - {"genel"}:
-            j -= 1
-            continue
-        if t.is_word and t.is_cap and t.key in c.g.name_stop and t.key not in ("bu", "the", "a", "an"):
-            j -= 1
+            if t.is_word or t.base.isdigit():
+                leftmost = j + 1
             continue
         break
-    # connectors at the left edge do not belong to the chain
-    return chain
+    while leftmost < start and toks[leftmost].key in CONNECTORS:
+        leftmost += 1
+    return chain, leftmost
 
 
 def _right_chain(c: _Ctx, end: int) -> list[Match]:
+    """English appositions: "General Selcuk Bayraktaroglu, Chief of the Turkish General Staff, called on..." """
     toks, n = c.tokens, len(c.tokens)
-    if end >= n or toks[end].key != ",":
+    if c.lang != "en" or end >= n or toks[end].key != ",":
         return []
     chain: list[Match] = []
     j = end + 1
@@ -180,14 +190,24 @@ def _right_chain(c: _Ctx, end: int) -> list[Match]:
             j = m.end
             continue
         t = toks[j]
-        if t.key in ("of", "the", "and", "for", "&", "(", ")") or (t.is_word and t.is_cap):
+        if t.key == "(":
+            close = next((k for k in range(j, min(n, j + 8)) if toks[k].key == ")"), None)
+            if close is not None:
+                j = close + 1  # "(M)", "(GHQ)"
+                continue
+        if t.key in ("of", "the", "and", "for", "&", ")"):
             j += 1
+            continue
+        if t.is_word and t.is_cap and (t.key in c.g.name_stop or any(mm.has("title") for mm in chain)):
+            j += 1  # capitalised words of a title ("Chief of Army Staff and Chief of Defence Force")
             continue
         if t.key == "," and not any(mm.has("title") for mm in chain):
             j += 1  # post-nominals: "Syed Asim Munir, NI (M), HJ, Chief of Army Staff"
             continue
         break
-    return chain if any(mm.has("title") or mm.has("rank") for mm in chain) else []
+    if j < n and toks[j].is_word and toks[j].is_cap and toks[j].key not in c.g.name_stop:
+        return []  # "X, Defence Minister Y": a list of people, not an apposition
+    return chain if any(mm.has("title") or mm.has("rank") or mm.has("org") for mm in chain) else []
 
 
 def _state_from_chain(chain: list[Match], c: _Ctx) -> tuple[str | None, str | None]:
@@ -230,11 +250,8 @@ def find_people(
     out: list[PersonMention] = []
     taken: set[int] = set()
     for m in matches:
-        if (
-            not any(e.category in TRIGGERS for e in m.entries)
-            or (m.has("honorific")
-            and m.end in starts
-            and starts[m.end].has("honorific"))
+        if not any(e.category in TRIGGERS for e in m.entries) or (
+            m.has("honorific") and m.end in starts and starts[m.end].has("honorific")
         ):
             continue
         nxt = starts.get(m.end)
@@ -254,22 +271,26 @@ def find_people(
         ):
             continue  # capitalised title words, not a name ("Operasyonlar Başkan Yardımcısı")
         taken.update(range(first, end))
-        chain = [m, *_left_chain(c, m.start, taken)]
+        left, leftmost = _left_chain(c, m.start, taken, m.has("honorific"))
         right = _right_chain(c, end)
-        out.append(_mention(c, first, end, chain, right))
+        out.append(_mention(c, first, end, [m, *left], right, leftmost))
     return _corefer(c, out, taken)
 
 
-def _mention(c: _Ctx, first: int, end: int, chain: list[Match], right: list[Match]) -> PersonMention:
+def _mention(
+    c: _Ctx, first: int, end: int, chain: list[Match], right: list[Match], leftmost: int
+) -> PersonMention:
     toks = c.tokens
     name_toks = [t for t in toks[first:end]]
     words = [t for t in name_toks if t.is_word]
     rank = next((m.first("rank").key for m in chain if m.has("rank")), None)  # type: ignore[union-attr]
     if rank is None:
         rank = next((m.first("rank").key for m in right if m.has("rank")), None)  # type: ignore[union-attr]
-    titles = tuple(e.key for m in chain for e in m.entries if e.category in ("title", "role"))
+    titles = tuple(dict.fromkeys(e.key for m in chain for e in m.entries if e.category in ("title", "role")))
     if not titles:
-        titles = tuple(e.key for m in right for e in m.entries if e.category in ("title", "role"))
+        titles = tuple(
+            dict.fromkeys(e.key for m in right for e in m.entries if e.category in ("title", "role"))
+        )
     orgs = [m for m in sorted(chain, key=lambda m: m.start) if m.has("org")]
     if not orgs:
         orgs = [m for m in right if m.has("org")]
@@ -283,21 +304,29 @@ def _mention(c: _Ctx, first: int, end: int, chain: list[Match], right: list[Matc
             if ref is not None and ref.state:
                 state = ref.state
                 break
-    # title text: after the last state/org word of the left chain, before the rank
-    left = sorted((m for m in chain), key=lambda m: m.start)
+    # title text: the title words of the left chain, without the state or organisation before them
+    # and without the rank or honorific after them
+    left = sorted(chain, key=lambda m: m.start)
+    titled = [m for m in left if m.has("title") or m.has("role")]
+    t_start, t_end = leftmost, first
+    before_title = titled[0].start if titled else first
+    for m in left:
+        if (m.has("state") or m.has("org") or m.has("place")) and m.start < before_title:
+            t_start = max(t_start, m.end)
+    if titled and any(m.has("state") or m.has("org") for m in left if m.start > titled[-1].start):
+        t_end = titled[-1].end  # "Secretary of State for Defence of the United Kingdom"
+    while t_end > t_start and (
+        toks[t_end - 1].key in CONNECTORS
+        or toks[t_end - 1].key in (",", ".")
+        or any(e.category in ("rank", "honorific") for e in getattr(c.covering.get(t_end - 1), "entries", ()))
+    ):
+        t_end -= 1
     title_text = None
-    if left:
-        t_start = left[0].start
-        for m in left:
-            if m.has("state") or m.has("org") or m.has("place"):
-                t_start = m.end
-        t_end = next((m.start for m in left if m.has("rank") or m.has("honorific")), left[-1].end)
-        if t_end > t_start:
-            title_text = c.text[toks[t_start].start : toks[t_end - 1].end].strip(" ,")
+    if t_end > t_start:
+        title_text = c.text[toks[t_start].start : toks[t_end - 1].end].strip(" ,")
     if not title_text and right:
-        spans = [m for m in right if m.has("title")]
-        if spans:
-            title_text = c.text[toks[spans[0].start].start : toks[spans[0].end - 1].end]
+        spans = [m for m in right if m.has("title")] or right
+        title_text = c.text[toks[spans[0].start].start : toks[spans[-1].end - 1].end]
     if title_text:
         title_text = (
             title_text.split("'")[0] if title_text.endswith(("'su", "'sı", "'si", "'sü")) else title_text
@@ -310,7 +339,7 @@ def _mention(c: _Ctx, first: int, end: int, chain: list[Match], right: list[Matc
         m = c.covering.get(j)
         if m is not None and any(e.category == "cue" and e.key == "head" for e in m.entries):
             head = True
-    chain_start = min(m.start for m in chain)
+    chain_start = min(leftmost, *(m.start for m in chain))
     for j in range(max(0, chain_start - 3), chain_start):
         m = c.covering.get(j)
         if m is not None and any(e.category == "cue" and e.key == "head" for e in m.entries):
@@ -341,7 +370,9 @@ def same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if not a or not b:
         return False
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    return (short[-1] == long_[-1] and set(short) <= set(long_)) or (len(short) == 1 and short[0] in long_[-2:])
+    return (short[-1] == long_[-1] and set(short) <= set(long_)) or (
+        len(short) == 1 and short[0] in long_[-2:]
+    )
 
 
 def _corefer(c: _Ctx, found: list[PersonMention], taken: set[int]) -> list[PersonMention]:
