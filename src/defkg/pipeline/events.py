@@ -4,6 +4,7 @@ meetings it recalls and the next one it announces, when it says when or where)."
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -26,18 +27,17 @@ from defkg.pipeline.dates import DateMention, find_dates, publication_date
 from defkg.pipeline.people import PersonMention, find_people
 from defkg.pipeline.tokens import Match, Token, find, tokenize
 
-# Meeting kinds, the most specific first: the article's meeting takes the first one it mentions.
+# Formats that decide the meeting's kind wherever the article mentions them, the most specific first;
+# otherwise the first sentence about the meeting names it (talks, consultations or a meeting).
 KIND_ORDER = (
     "PhoneCall",
     "DialogueGroupMeeting",
     "SecurityMechanismMeeting",
     "MinisterialMeeting",
-    "Consultations",
     "CourtesyCall",
     "OfficialVisit",
-    "Talks",
-    "Meeting",
 )
+GENERIC_KINDS = ("Talks", "Consultations", "Meeting")
 SYMMETRIC = frozenset({"Talks", "MinisterialMeeting", "PhoneCall", "Meeting"})
 VISITS = frozenset({"CourtesyCall", "OfficialVisit"})
 NOT_PARTICIPANT_TITLES = ("spokes", "press-secretary", "journalist", "correspondent", "reporter")
@@ -241,7 +241,7 @@ class _Meetings:
                 by_sent[p.sentence].append(p)
         for ps in by_sent.values():
             ps.sort(key=lambda p: p.start)
-            for prev, cur in zip(ps, ps[1:], strict=False):
+            for prev, cur in itertools.pairwise(ps):
                 if state.get(cur.key) is None and state.get(prev.key) and self._listed(prev, cur):
                     state[cur.key] = state[prev.key]
         for p in mentions:
