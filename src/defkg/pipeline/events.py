@@ -111,11 +111,8 @@ def extract(article: Article) -> Extraction:
                 s.cues.add(e.key)
     builder = _Meetings(article, g, tokens, matches, sent_of, sents, dates, people, home)
     meetings = builder.build()
-    return Extraction(
-        article=article,
-        meetings=tuple(meetings),
-        states={k: g.states[k] for k in builder.used_states if k in g.states},
-    )
+    # all the gazetteer's states, so that the graph describes every state it refers to
+    return Extraction(article=article, meetings=tuple(meetings), states=g.states)
 
 
 def _sentence_index(tokens: tuple[Token, ...], article: Article) -> list[int]:
@@ -144,7 +141,6 @@ class _Meetings:
     ) -> None:
         self.a, self.g, self.tokens, self.matches = article, g, tokens, matches
         self.sent_of, self.sents, self.dates, self.people, self.home = sent_of, sents, dates, people, home
-        self.used_states: set[str] = set()
         self.chain_tokens: set[int] = set()
         for p in people:
             if p.triggered:
@@ -304,7 +300,6 @@ class _Meetings:
         place = self.place(reported)
         host = place.state if place and place.state in pair else None
         start, end = self.when(reported)
-        self.used_states.update(pair)
         participants = self.participations(mentions, states, kind, host, pair)
         topics, topic_evidence = self.topics(pair)
         meeting = MeetingFact(
@@ -325,9 +320,6 @@ class _Meetings:
         )
         out = [meeting]
         out.extend(self.other_meetings(meeting))
-        for t in topics:
-            if t.iso3:
-                self.used_states.add(t.iso3)
         return out
 
     def participations(
