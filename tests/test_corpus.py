@@ -127,6 +127,10 @@ KNOWN_GAPS: dict[str, str] = {
         "wrong dates (start 2025-12-03); missing participant Simon Edwards; "
         "missing participant Tomasz Piotrowski; missing participant Helen Ashby"
     ),
+    "43_en_azmod-hasanov-guler-baku": (
+        "head flag of Zakir Hasanov; missing participant Yaşar Güler; missing participant Cahit Bağcı; "
+        "extra participant Y. Guler"
+    ),
 }
 
 # --------------------------------------------------------------------------------------------
@@ -573,9 +577,10 @@ def test_article(stem: str) -> None:
 def test_corpus_summary(capsys: pytest.CaptureFixture[str]) -> None:
     """Aggregate precision/recall over the corpus (printed; no threshold)."""
     tally = Tally()
-    failing = 0
+    failing: list[str] = []
     for stem in STEMS:
-        failing += bool(compare(expected(stem), run_article(stem), tally))
+        if compare(expected(stem), run_article(stem), tally):
+            failing.append(stem)
     c = tally.counts
 
     def prf(name: str) -> str:
@@ -590,10 +595,17 @@ def test_corpus_summary(capsys: pytest.CaptureFixture[str]) -> None:
         return f"{name:<14} {ok / (ok + wrong) if ok + wrong else 1.0:.2f}  ({ok}/{ok + wrong})"
 
     lines = [
-        f"own corpus: {len(STEMS)} articles, {len(STEMS) - failing} fully right, {len(KNOWN_GAPS)} known gaps"
+        f"own corpus: {len(STEMS)} articles, {len(STEMS) - len(failing)} fully right, "
+        f"{len(KNOWN_GAPS)} known gaps"
     ]
     lines += [prf(k) for k in ("pairs", "people", "topics")]
     lines += [acc(k) for k in ("start", "end", "place", "state", "head", "rank")]
+    fixed = sorted(set(KNOWN_GAPS) - set(failing))
+    broken = sorted(set(failing) - set(KNOWN_GAPS))
+    if fixed:
+        lines.append("now right, remove from KNOWN_GAPS: " + ", ".join(fixed))
+    if broken:
+        lines.append("failing but not in KNOWN_GAPS: " + ", ".join(broken))
     with capsys.disabled():
         print("\n" + "\n".join(lines))
     assert c["pairs tp"] + c["pairs fn"] > 0
