@@ -7,8 +7,9 @@ millisecond for a typical article). The compiler covers the SHACL Core subset th
 shapes use and refuses anything else, so a shape it cannot check is an error, never
 silently skipped; ``tests/test_shapes.py`` checks that its results agree with pyshacl.
 
-* ``check_graph(graph, source)`` raises ``ValidationError`` with a one-line reason;
-* ``report(graph)`` returns ``(conforms, text)``, one line per violation;
+* ``check_graph(graph, source)`` raises ``ValidationError`` with a one-line reason when the
+  graph has a violation (results of severity sh:Warning are reported, never refused);
+* ``report(graph)`` returns ``(conforms, text)``, one line per result;
 * ``violations(graph)`` returns the violations themselves;
 * ``pyshacl_report(graph)`` runs the full pyshacl engine (slow; for tests and debugging).
 """
@@ -16,14 +17,14 @@ silently skipped; ``tests/test_shapes.py`` checks that its results agree with py
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
+from rdflib.collection import Collection as RdfList
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
@@ -36,6 +37,7 @@ _LANG_STRING = RDF.langString
 _TYPE = RDF.type
 _SUBCLASS = RDFS.subClassOf
 _XSD_STRING = XSD.string
+_EMPTY: dict[Any, Any] = {}
 _SUPPORTED_NODE = {
     SH.targetClass,
     SH.targetSubjectsOf,
@@ -52,6 +54,7 @@ _SUPPORTED_NODE = {
     SH.minLength,
     SH.node,
     SH.message,
+    SH.severity,
     SH.minInclusive,
     SH.deactivated,
     RDF.type,
@@ -82,6 +85,7 @@ class Violation:
     shape: Node
     message: str
     value: Node | None = None
+    severity: str = "Violation"  # Violation | Warning | Info (the local name of sh:severity)
 
     def line(self) -> str:
         path = f" {_short(self.path)}" if self.path is not None else ""
@@ -100,60 +104,75 @@ def _short(term: Any) -> str:
 # ---------------------------------------------------------------------------------------------
 # The data graph, indexed once
 # ---------------------------------------------------------------------------------------------
+_Triples = dict[Node, dict[Node, dict[Node, Any]]]
+
+
+def _indexes(graph: Graph) -> tuple[_Triples, _Triples]:
+    """(spo, pos): subject -> predicate -> objects and predicate -> object -> subjects.
+
+    rdflib's in-memory store already keeps both; iterating a graph's triples costs ~2.5 µs
+    each. So for a plain ``Graph`` alone in its ``Memory`` store (what ``to_graph`` builds)
+    the store's own indexes are read directly; anything else is iterated. A test checks the
+    two paths give the same index.
+    """
+    store = graph.store
+    if type(graph) is Graph and type(store).__name__ == "Memory":
+        spo = getattr(store, "_Memory__spo", None)
+        pos = getattr(store, "_Memory__pos", None)
+        contexts = getattr(store, "_Memory__all_contexts", None)
+        if (
+            isinstance(spo, dict)
+            and isinstance(pos, dict)
+            and isinstance(contexts, set)
+            and all(getattr(c, "identifier", None) == graph.identifier for c in contexts)
+        ):
+            return spo, pos
+    return _iterated_indexes(graph)
+
+
+def _iterated_indexes(graph: Graph) -> tuple[_Triples, _Triples]:
+    spo: _Triples = {}
+    pos: _Triples = {}
+    for s, p, o in graph.triples((None, None, None)):
+        spo.setdefault(s, {}).setdefault(p, {})[o] = 1
+        pos.setdefault(p, {}).setdefault(o, {})[s] = 1
+    return spo, pos
+
+
 class _Index:
-    """Subject -> predicate -> objects, plus what the targets and inverse paths need."""
+    """What the checks need of the data graph, read from its indexes."""
 
-    __slots__ = ("by_class", "inv", "out", "subclasses")
+    __slots__ = ("pos", "spo", "subclasses")
 
-    def __init__(self, graph: Graph, inverse: frozenset[Node] = frozenset()) -> None:
-        out: dict[Node, dict[Node, list[Node]]] = {}
-        inv: dict[Node, dict[Node, list[Node]]] = {}
-        for s, p, o in graph.triples((None, None, None)):
-            d = out.get(s)
-            if d is None:
-                out[s] = {p: [o]}
-            else:
-                lst = d.get(p)
-                if lst is None:
-                    d[p] = [o]
-                else:
-                    lst.append(o)
-            if p in inverse:
-                inv.setdefault(o, {}).setdefault(p, []).append(s)
-        by_class: dict[Node, set[Node]] = {}
-        sub: dict[Node, set[Node]] = {}
-        for s, d in out.items():
-            types = d.get(_TYPE)
-            if types:
-                for t in types:
-                    by_class.setdefault(t, set()).add(s)
-            supers = d.get(_SUBCLASS)
-            if supers:
-                for c in supers:
-                    sub.setdefault(c, set()).add(s)
-        self.out, self.inv, self.by_class, self.subclasses = out, inv, by_class, sub
+    def __init__(self, graph: Graph) -> None:
+        self.spo, self.pos = _indexes(graph)
+        sub: dict[Node, list[Node]] = {}
+        for cls, subjects in self.pos.get(_SUBCLASS, {}).items():
+            sub[cls] = list(subjects)
+        self.subclasses = sub
 
-    def values(self, node: Node, path: Any) -> list[Node]:
+    def values(self, node: Node, path: Any) -> Collection[Node]:
         if isinstance(path, tuple):
-            d = self.inv.get(node)
-            return d.get(path[1], []) if d else []
-        d = self.out.get(node)
-        return d.get(path, []) if d else []
+            d = self.pos.get(path[1])
+            return d.get(node, _EMPTY) if d else _EMPTY
+        d = self.spo.get(node)
+        return d.get(path, _EMPTY) if d else _EMPTY
 
     def subjects_of(self, p: Node) -> set[Node]:
-        return {s for s, d in self.out.items() if p in d}
+        return {s for subjects in self.pos.get(p, _EMPTY).values() for s in subjects}
 
     def objects_of(self, p: Node) -> set[Node]:
-        return {o for d in self.out.values() for o in d.get(p, ())}
+        return set(self.pos.get(p, _EMPTY))
 
     def instances(self, cls: Node) -> set[Node]:
         """Instances of cls or of its rdfs:subClassOf* subclasses in the data graph (SHACL semantics)."""
+        by_class = self.pos.get(_TYPE, _EMPTY)
         if not self.subclasses:
-            return self.by_class.get(cls, set())
+            return set(by_class.get(cls, _EMPTY))
         seen, todo, out = {cls}, [cls], set()
         while todo:
             c = todo.pop()
-            out |= self.by_class.get(c, set())
+            out.update(by_class.get(c, _EMPTY))
             for s in self.subclasses.get(c, ()):
                 if s not in seen:
                     seen.add(s)
@@ -161,7 +180,7 @@ class _Index:
         return out
 
     def is_instance(self, node: Node, cls: Node) -> bool:
-        d = self.out.get(node)
+        d = self.spo.get(node)
         types = d.get(_TYPE) if d else None
         if not types:
             return False
@@ -175,29 +194,39 @@ class _Index:
 # ---------------------------------------------------------------------------------------------
 # A check takes (index, focus node, value nodes) and yields (message-less) offending values:
 # None for a whole-set violation (counts), the value otherwise.
-Check = Callable[[_Index, Node, list[Node]], Iterable[Node | None]]
+Check = Callable[[_Index, Node, Collection[Node]], list[Node | None]]
 
 
 @dataclass
 class _Shape:
     node: Node
     message: str
+    severity: str = "Violation"
     targets: list[tuple[str, Node]] = field(default_factory=list)  # (class|subjects|objects|node, term)
     path: Any = None  # None for a node shape
     checks: list[Check] = field(default_factory=list)
     properties: list[_Shape] = field(default_factory=list)
 
     def conforms(self, idx: _Index, focus: Node) -> bool:
-        return not any(True for _ in self.validate(idx, focus))
-
-    def validate(self, idx: _Index, focus: Node) -> Iterable[Violation]:
-        values = [focus] if self.path is None else idx.values(focus, self.path)
+        values = (focus,) if self.path is None else idx.values(focus, self.path)
         for check in self.checks:
-            for bad in check(idx, focus, values):
-                yield Violation(focus, self.path, self.node, self.message, bad)
+            if check(idx, focus, values):
+                return False
         for prop in self.properties:
             for value in values:
-                yield from prop.validate(idx, value)
+                if not prop.conforms(idx, value):
+                    return False
+        return True
+
+    def validate(self, idx: _Index, focus: Node, out: list[Violation]) -> None:
+        values = (focus,) if self.path is None else idx.values(focus, self.path)
+        for check in self.checks:
+            bad = check(idx, focus, values)
+            if bad:
+                out += [Violation(focus, self.path, self.node, self.message, b, self.severity) for b in bad]
+        for prop in self.properties:
+            for value in values:
+                prop.validate(idx, value, out)
 
 
 def _literal_ok(value: Node, datatype: Node) -> bool:
@@ -240,6 +269,9 @@ class _Compiler:
             raise ValidationError(f"shape {node}: unsupported SHACL constraint(s) {names}")
         message = str(self.one(node, SH.message) or "")
         s = _Shape(node=node, message=message)
+        severity = self.one(node, SH.severity)
+        if severity is not None:
+            s.severity = str(severity).rsplit("#", 1)[-1]
         self.compiled[node] = s  # before recursing: shapes may refer to each other
         if is_property:
             s.path = self.path(self.one(node, SH.path))
@@ -282,7 +314,7 @@ class _Compiler:
             k = int(_py(n))
             checks.append(_each(lambda idx, f, v, k=k: not isinstance(v, BNode) and len(str(v)) >= k))
         for lst in g.objects(node, SH["in"]):
-            allowed = frozenset(Collection(g, lst))
+            allowed = frozenset(RdfList(g, lst))
             checks.append(_each(lambda idx, f, v, a=allowed: v in a))
         for m in g.objects(node, SH.minInclusive):
             bound = _py(m)
@@ -295,7 +327,7 @@ class _Compiler:
             sub = self.shape(ref)
             checks.append(_each(lambda idx, f, v, sub=sub: sub.conforms(idx, v)))
         for lst in g.objects(node, SH["or"]):
-            alts = [self.shape(a) for a in Collection(g, lst)]
+            alts = [self.shape(a) for a in RdfList(g, lst)]
             checks.append(_each(lambda idx, f, v, alts=alts: any(a.conforms(idx, v) for a in alts)))
         for neg in g.objects(node, SH["not"]):
             neg_shape = self.shape(neg)
@@ -310,15 +342,15 @@ def _py(term: Any) -> Any:
 def _each(ok: Callable[..., bool]) -> Check:
     """A check failing each value for which ``ok(index, focus, value)`` is false."""
 
-    def check(idx: _Index, focus: Node, values: list[Node]) -> list[Node | None]:
+    def check(idx: _Index, focus: Node, values: Collection[Node]) -> list[Node | None]:
         return [v for v in values if not ok(idx, focus, v)]
 
     return check
 
 
 def _count(lo: int | None, hi: int | None) -> Check:
-    def check(idx: _Index, focus: Node, values: list[Node]) -> list[Node | None]:
-        n = len(set(values))
+    def check(idx: _Index, focus: Node, values: Collection[Node]) -> list[Node | None]:
+        n = len(values)  # values are distinct: a graph is a set of triples
         return [None] if (lo is not None and n < lo) or (hi is not None and n > hi) else []
 
     return check
@@ -331,7 +363,7 @@ def _ge(value: Node, bound: Any) -> bool:
         return False
 
 
-def _all_le(value: Node, others: list[Node]) -> bool:
+def _all_le(value: Node, others: Collection[Node]) -> bool:
     try:
         return all(
             isinstance(value, Literal) and isinstance(o, Literal) and value.toPython() <= o.toPython()
@@ -341,10 +373,10 @@ def _all_le(value: Node, others: list[Node]) -> bool:
         return False
 
 
-def _unique_lang(idx: _Index, focus: Node, values: list[Node]) -> list[Node | None]:
+def _unique_lang(idx: _Index, focus: Node, values: Collection[Node]) -> list[Node | None]:
     seen: set[str] = set()
     dup: set[str] = set()
-    for v in set(values):
+    for v in values:
         lang = v.language if isinstance(v, Literal) else None
         if lang:
             (dup if lang.lower() in seen else seen).add(lang.lower())
@@ -387,27 +419,38 @@ def _focus_nodes(idx: _Index, shape: _Shape) -> set[Node]:
     return nodes
 
 
-def violations(graph: Graph, limit: int | None = None) -> list[Violation]:
-    """Violations of the shapes by an rdflib graph (at most ``limit`` if given)."""
-    shapes, inverse = compiled_shapes()
-    idx = _Index(graph, inverse)
+def _results(graph: Graph, stop: Callable[[Violation], bool] | None = None) -> list[Violation]:
+    """Validation results, in shape and focus node order; only up to the first one for which
+    ``stop`` is true, if given."""
+    shapes, _ = compiled_shapes()
+    idx = _Index(graph)
     out: list[Violation] = []
     for shape in shapes:
         for focus in sorted(_focus_nodes(idx, shape), key=str):
-            for v in shape.validate(idx, focus):
-                out.append(v)
-                if limit is not None and len(out) >= limit:
-                    return out
+            n = len(out)
+            shape.validate(idx, focus, out)
+            if stop is not None:
+                hit = next((v for v in out[n:] if stop(v)), None)
+                if hit is not None:
+                    return [*out[:n], hit]
     return out
 
 
+def violations(graph: Graph, limit: int | None = None) -> list[Violation]:
+    """Every validation result (violations and warnings) for an rdflib graph, at most ``limit``."""
+    found = _results(graph)
+    return found if limit is None else found[:limit]
+
+
 def report(graph: Graph) -> tuple[bool, str]:
-    """(conforms, report text): one line per violation."""
+    """(conforms, report text): one line per result. As in SHACL, any result (even a
+    warning) means the graph does not conform."""
     found = violations(graph)
     if not found:
         return True, "Conforms: True"
-    lines = [f"Conforms: False ({len(found)} violation{'s' if len(found) != 1 else ''})"]
-    lines += [v.line() for v in found]
+    errors = sum(v.severity == "Violation" for v in found)
+    lines = [f"Conforms: False ({errors} violation(s), {len(found) - errors} warning(s))"]
+    lines += [v.line() if v.severity == "Violation" else f"[{v.severity}] {v.line()}" for v in found]
     return False, "\n".join(lines)
 
 
@@ -420,9 +463,10 @@ def pyshacl_report(graph: Graph) -> tuple[bool, Graph, str]:
 
 
 def check_graph(graph: Graph, source: str | None = None) -> None:
-    """Raise ``ValidationError`` with a one-line reason if the graph does not conform."""
-    found = violations(graph, limit=1)
-    if found:
-        raise ValidationError(
-            f"{source or graph.identifier}: graph does not conform to the shapes: {found[0].line()}"
-        )
+    """Raise ``ValidationError`` with a one-line reason if the graph has a violation
+    (results of severity sh:Warning or sh:Info do not refuse the graph)."""
+    found = _results(graph, stop=lambda v: v.severity == "Violation")
+    first = found[-1] if found and found[-1].severity == "Violation" else None
+    if first is not None:
+        where = source or graph.identifier
+        raise ValidationError(f"{where}: graph does not conform to the shapes: {first.line()}")
