@@ -331,3 +331,31 @@ def test_source_csv_rows_all_present() -> None:
     with csv_path.open(encoding="utf-8", newline="") as f:
         source = {r["iso3"]: r["wikidata"] for r in csv.DictReader(f)}
     assert source == {r["iso3"]: r["qid"] for r in STATE_ROWS}
+
+
+# ---------------------------------------------------------------------------------------------
+# The named queries read the ontology's English labels
+# ---------------------------------------------------------------------------------------------
+@cache
+def union() -> Graph:
+    """Ontology and sample article graphs in one graph (these queries use no GRAPH clause)."""
+    g = Graph().parse(ONTOLOGY, format="turtle")
+    for lang in sorted(SAMPLES):
+        for t in sample_graph(lang):
+            g.add(t)
+    return g
+
+
+@pytest.mark.parametrize(
+    ("query", "column", "expected"),
+    [
+        ("timeline", 4, {"reported", "planned"}),
+        ("stances", 1, {"condemnation", "agreement"}),
+    ],
+)
+def test_named_queries_read_english_labels(query: str, column: int, expected: set[str]) -> None:
+    from defkg.vocab import sparql_prologue
+
+    text = (ROOT / "src" / "defkg" / "queries" / f"{query}.rq").read_text(encoding="utf-8")
+    rows = list(union().query(sparql_prologue() + text))
+    assert {str(r[column]) for r in rows} == expected  # type: ignore[index]
