@@ -103,7 +103,6 @@ def test_bad_file_is_refused_with_reason(tmp_path: Path, name: str, content: byt
     assert "\n" not in msg
 
 
-@pytest.mark.xfail(reason="language.detect scores French 'de'/'en' as Turkish words (reported to the lead)")
 def test_french_is_unknown_language(tmp_path: Path) -> None:
     f = tmp_path / "french.txt"
     f.write_text(FR, encoding="utf-8")

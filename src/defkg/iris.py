@@ -13,10 +13,13 @@ Only ``[A-Za-z0-9-/]`` ever reaches an IRI path, whatever the input text.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 
 from defkg.textnorm import fold, slug
 from defkg.vocab import RESOURCE_BASE
+
+_SAFE = re.compile(re.escape(RESOURCE_BASE) + r"[A-Za-z0-9/-]+")
 
 
 def _iri(*parts: str) -> str:
@@ -35,9 +38,20 @@ def organization(key: str) -> str:
     return _iri("org", key)
 
 
+def _token(token: str) -> str:
+    """A name token's slug; a token in a script that folds to nothing ASCII (Cyrillic, Arabic...)
+    gets a digest instead, so that two such names do not share one IRI."""
+    s = slug(token)
+    return s if s != "x" or token == "x" else "u" + digest(token, length=8)
+
+
+def _code(iso3: str | None) -> str:
+    return slug(iso3) if iso3 else "xxx"
+
+
 def person_key(name: str, state_iso3: str | None) -> str:
     tokens = sorted(fold(name).replace("-", " ").split())
-    return f"{(state_iso3 or 'xxx').lower()}/{'-'.join(slug(t) for t in tokens) or 'x'}"
+    return f"{_code(state_iso3)}/{'-'.join(_token(t) for t in tokens) or 'x'}"
 
 
 def person(name: str, state_iso3: str | None) -> str:
@@ -49,14 +63,14 @@ def rank(key: str) -> str:
 
 
 def role_post(role: str, state_iso3: str | None, accredited_to: str | None = None) -> str:
-    parts = ["post", (state_iso3 or "xxx").lower(), role]
+    parts = ["post", _code(state_iso3), role]
     if accredited_to:
         parts.append("to-" + accredited_to.lower())
     return _iri(*parts)
 
 
 def post(state_iso3: str | None, org_key: str | None, title: str | None) -> str:
-    return _iri("post", (state_iso3 or "xxx").lower(), org_key or "none", title or "member")
+    return _iri("post", _code(state_iso3), org_key or "none", title or "member")
 
 
 def role(key: str) -> str:
@@ -72,8 +86,8 @@ def topic(key: str) -> str:
 
 
 def meeting_key(states: tuple[str, ...], start: date | None, article_id: str, ordinal: int) -> str:
-    pair = "-".join(sorted(s.lower() for s in states)) or "unknown"
-    when = start.isoformat() if start else f"undated-{slug(article_id)}-{ordinal}"
+    pair = "-".join(sorted(slug(s) for s in states)) or "unknown"
+    when = slug(start.isoformat()) if start else f"undated-{slug(article_id)}-{int(ordinal)}"
     return f"{pair}/{when}"
 
 
@@ -81,12 +95,19 @@ def meeting(states: tuple[str, ...], start: date | None, article_id: str, ordina
     return RESOURCE_BASE + "meeting/" + meeting_key(states, start, article_id, ordinal)
 
 
+def _own(iri: str) -> str:
+    """An IRI minted here (only ``[A-Za-z0-9-/]`` after the base); ``ValueError`` otherwise."""
+    if not _SAFE.fullmatch(iri):
+        raise ValueError(f"not an IRI minted by defkg.iris: {iri[:80]!r}")
+    return iri
+
+
 def delegation(meeting_iri: str, state_iso3: str) -> str:
-    return f"{meeting_iri}/delegation/{slug(state_iso3)}"
+    return f"{_own(meeting_iri)}/delegation/{slug(state_iso3)}"
 
 
 def stance(meeting_iri: str, kind: str, text: str) -> str:
-    return f"{meeting_iri}/stance/{slug(kind)}-{digest(fold(text), length=10)}"
+    return f"{_own(meeting_iri)}/stance/{slug(kind)}-{digest(fold(text), length=10)}"
 
 
 def article(article_id: str) -> str:

@@ -1,0 +1,179 @@
+"""Crash safety: an ingest killed with SIGKILL at random points leaves a store that opens and
+holds each article wholly or not at all; a rerun completes and gives the clean result.
+
+Set ``DEFKG_CRASH_RUNS`` to run more kills (default 20); the test prints a summary line
+(``-s`` shows it) used for the README's Reliability table.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from defkg.ingest import ONTOLOGY_GRAPH
+from defkg.store import Store
+
+RUNS = int(os.environ.get("DEFKG_CRASH_RUNS", "20"))
+SRC = Path(__file__).parent.parent / "src" / "defkg"
+
+EN = (
+    "---\npublished: 2026-{month:02d}-{day:02d}\nurl: https://example.org/news/{i}\n---\n"
+    "Defence talks in {city}, report {i}\n\n"
+    "The defence minister of the United Kingdom met the Turkish chief of the general staff in {city} "
+    "on Monday. The two said that the talks on item {i} were useful for the security of the region, "
+    "and that they will meet again in London in the spring."
+)
+TR = (
+    "{city}'da savunma görüşmesi ({i})\n\n"
+    "Millî Savunma Bakanı, İngiltere Savunma Bakanı ile {city}'da bir araya geldi. Görüşmede ikili "
+    "ilişkiler ve bölgesel güvenlik konuları ele alındı; iki bakan {i} numaralı konuda işbirliği için "
+    "çalışmaya devam edeceklerini söyledi."
+)
+CITIES = ["Ankara", "İstanbul", "İzmir", "Bursa", "Antalya"]
+
+
+def write_corpus(d: Path, n: int = 40) -> Path:
+    d.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        template = EN if i % 2 == 0 else TR
+        text = template.format(i=i, city=CITIES[i % len(CITIES)], month=1 + i % 12, day=1 + i % 28)
+        (d / f"{i:02d}-{'en' if i % 2 == 0 else 'tr'}.txt").write_text(text, encoding="utf-8")
+    return d
+
+
+def graph_counts(store: Path) -> dict[str, int]:
+    with Store(store) as st:  # read-write: this also proves the store opens for the next writer
+        rows = st.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", union=False)
+        return {r["g"].value: int(r["n"].value) for r in rows}
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Every process of these tests runs one snapshot of the code: the same converter throughout,
+    even while the checkout changes under the test."""
+    snap = tmp_path_factory.mktemp("code")
+    shutil.copytree(SRC, snap / "defkg", ignore=shutil.ignore_patterns("__pycache__"))
+    return {**os.environ, "PYTHONPATH": str(snap)}
+
+
+def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,  # its own process group: the kill takes the workers too
+    )
+
+
+def start_ingest(corpus: Path, store: Path, env: dict[str, str], *extra: str) -> subprocess.Popen[bytes]:
+    return start(["-m", "defkg", "ingest", str(corpus), "--store", str(store), "-q", *extra], env)
+
+
+def rerun(corpus: Path, store: Path, env: dict[str, str]) -> None:
+    assert start_ingest(corpus, store, env, "--jobs", "1").wait(timeout=120) == 0
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_points(tmp_path: Path, env: dict[str, str]) -> None:
+    corpus = write_corpus(tmp_path / "corpus")
+    reference = tmp_path / "reference"
+    started = time.monotonic()
+    clean = start_ingest(corpus, reference, env)
+    assert clean.wait(timeout=120) == 0
+    clean_seconds = time.monotonic() - started
+    expected = graph_counts(reference)
+    articles = {g for g in expected if g != ONTOLOGY_GRAPH}
+    assert len(articles) == 40
+
+    rng = random.Random(20260115)
+    # random points across a whole run: from interpreter start-up to after the last write
+    longest = max(0.1, 1.2 * clean_seconds)
+    stats = {
+        "killed_mid_run": 0,
+        "finished_first": 0,
+        "opened": 0,
+        "partial_graphs": 0,
+        "reruns": 0,
+        "reruns_ok": 0,
+    }
+    states: dict[str, int] = {"empty": 0, "some": 0, "all": 0}
+    reused = tmp_path / "reused"  # killed again and again, rerun each time
+    for run in range(RUNS):
+        store = reused if run % 2 else tmp_path / f"fresh-{run}"
+        proc = start_ingest(corpus, store, env)
+        time.sleep(rng.uniform(0.05, longest))
+        if proc.poll() is None:
+            stats["killed_mid_run"] += 1
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            stats["finished_first"] += 1
+        proc.wait(timeout=30)
+
+        counts = graph_counts(store) if store.exists() else {}  # {}: killed before it made the store
+        stats["opened"] += 1
+        bad = {g: (n, expected.get(g)) for g, n in counts.items() if n != expected.get(g)}
+        stats["partial_graphs"] += len(bad)
+        assert not bad, f"run {run}: graphs that differ from a clean ingest (found, expected): {bad}"
+        if not run % 2:  # what a fresh store holds after the kill
+            present = len(set(counts) & articles)
+            states["empty" if present == 0 else "all" if present == len(articles) else "some"] += 1
+
+        if run % 4 == 3 or run == RUNS - 1:  # reruns are slow (a whole ingest): every 4th store
+            rerun(corpus, store, env)
+            assert graph_counts(store) == expected
+            stats["reruns_ok"] += 1
+            stats["reruns"] += 1
+
+    summary = (
+        f"{RUNS} SIGKILLs (delay 0.05-{longest:.2f} s; clean ingest {clean_seconds:.2f} s): "
+        f"{stats['killed_mid_run']} mid-run, {stats['finished_first']} after it finished; "
+        f"{stats['opened']}/{RUNS} stores opened, {stats['partial_graphs']} partial graphs, "
+        f"fresh stores after the kill held no article {states['empty']}, some {states['some']}, "
+        f"all {states['all']}; "
+        f"{stats['reruns_ok']}/{stats['reruns']} reruns gave the clean result"
+    )
+    print("\n" + summary)
+    assert stats["partial_graphs"] == 0
+
+
+SMALL_BATCHES = (
+    "import sys; from defkg.ingest import ingest; ingest([sys.argv[1]], sys.argv[2], batch_size=3, jobs=1)"
+)
+
+
+@pytest.mark.slow
+def test_sigkill_between_small_batches(tmp_path: Path, env: dict[str, str]) -> None:
+    """With a transaction every 3 articles, kills leave some articles stored: each one whole."""
+    corpus = write_corpus(tmp_path / "corpus")
+    reference = tmp_path / "reference"
+    started = time.monotonic()
+    assert start(["-c", SMALL_BATCHES, str(corpus), str(reference)], env).wait(timeout=120) == 0
+    clean_seconds = time.monotonic() - started
+    expected = graph_counts(reference)
+    rng = random.Random(7)
+    held = []
+    store = tmp_path / "store"
+    for run in range(max(4, RUNS // 5)):
+        if run % 2 == 0:
+            shutil.rmtree(store, ignore_errors=True)
+        proc = start(["-c", SMALL_BATCHES, str(corpus), str(store)], env)
+        time.sleep(rng.uniform(0.3, 1.0) * clean_seconds)  # mostly while the batches are written
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        counts = graph_counts(store) if store.exists() else {}
+        bad = {g: (n, expected.get(g)) for g, n in counts.items() if n != expected.get(g)}
+        assert not bad, f"run {run}: graphs that differ from a clean ingest (found, expected): {bad}"
+        held.append(len(set(counts) - {ONTOLOGY_GRAPH}))
+    rerun(corpus, store, env)
+    assert graph_counts(store) == expected
+    print(f"\nsmall batches (clean run {clean_seconds:.2f} s): articles held after each kill: {held}")

@@ -1,0 +1,193 @@
+"""The store: atomic per-article graphs, idempotent re-ingest, one writer at a time (checked with
+real processes), readers alongside a writer."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from defkg.errors import StoreError
+from defkg.ingest import ONTOLOGY_GRAPH, ingest
+from defkg.store import Store, open_store
+
+ARTICLES = {
+    "a.txt": "The defence minister of the United Kingdom met the Turkish chief of the general staff in "
+    "Ankara on Monday, and the two said that the talks were useful for the security of the region.",
+    "b.txt": "Millî Savunma Bakanı, İngiltere Savunma Bakanı ile Ankara'da bir araya geldi ve iki bakan "
+    "bölgesel güvenlik konularını ele aldıklarını söyledi.",
+}
+SRC = Path(__file__).parent.parent / "src" / "defkg"
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The processes of these tests run one snapshot of the code (the checkout may change meanwhile)."""
+    snap = tmp_path_factory.mktemp("code")
+    shutil.copytree(SRC, snap / "defkg", ignore=shutil.ignore_patterns("__pycache__"))
+    return {**os.environ, "PYTHONPATH": str(snap)}
+
+
+def _corpus(d: Path) -> Path:
+    d.mkdir(parents=True, exist_ok=True)
+    for name, text in ARTICLES.items():
+        (d / name).write_text(text, encoding="utf-8")
+    return d
+
+
+def _counts(store: Path) -> dict[str, int]:
+    with open_store(store, read_only=True) as st:
+        rows = st.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", union=False)
+        return {r["g"].value: int(r["n"].value) for r in rows}
+
+
+def test_reingest_is_idempotent(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path / "c")
+    store = tmp_path / "store"
+    first = ingest([corpus], store, jobs=1)
+    counts = _counts(store)
+    with Store(store, read_only=True) as st:
+        total = len(st)
+    for _ in range(3):
+        again = ingest([corpus], store, jobs=1)
+        assert again.triples == first.triples
+        assert _counts(store) == counts
+        with Store(store, read_only=True) as st:
+            assert len(st) == total
+    assert len(counts) == len(ARTICLES) + (1 if ONTOLOGY_GRAPH in counts else 0)
+
+
+def test_graph_iri_cannot_inject_sparql(tmp_path: Path) -> None:
+    with Store(tmp_path / "s") as st:
+        st.replace_graph("https://w3id.org/defkg/id/graph/ok", "<http://x/a> <http://x/b> <http://x/c> .")
+        for bad in [
+            "http://x/g> } ; DROP ALL ; INSERT DATA { GRAPH <http://x/g",
+            "no scheme",
+            "http://x/a b",
+            "",
+        ]:
+            with pytest.raises(StoreError, match="not a valid graph IRI"):
+                st.replace_graph(bad, "")
+            with pytest.raises(StoreError, match="not a valid graph IRI"):
+                st.drop_graph(bad)
+        assert len(st) == 1
+
+
+def test_store_path_that_is_a_file(tmp_path: Path) -> None:
+    f = tmp_path / "file"
+    f.write_text("x")
+    with pytest.raises(StoreError, match="not a directory"):
+        Store(f)
+    with pytest.raises(StoreError, match="no defkg store here"):
+        Store(tmp_path / "missing", read_only=True)
+
+
+HOLDER = textwrap.dedent(
+    """
+    import sys
+    from defkg.store import Store
+    st = Store(sys.argv[1])
+    print("locked", flush=True)
+    sys.stdin.readline()  # hold the store until told to let go
+    st.close()
+    """
+)
+
+
+def _hold(store: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    """Another process holding the store open for writing (as a running ingest does)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(store)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def _defkg(env: dict[str, str], *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "defkg", *args], capture_output=True, text=True, env=env, timeout=timeout
+    )
+
+
+def test_second_writer_fails_clearly_or_waits(tmp_path: Path, env: dict[str, str]) -> None:
+    corpus = _corpus(tmp_path / "c")
+    store = tmp_path / "store"
+    assert _defkg(env, "ingest", str(corpus), "--store", str(store), "-q").returncode == 0
+    before = _counts(store)
+    holder = _hold(store, env)
+    try:
+        started = time.monotonic()
+        busy = _defkg(env, "ingest", str(corpus), "--store", str(store), "--wait", "0")
+        assert busy.returncode == 1, busy.stderr
+        assert busy.stderr.strip().splitlines() == [
+            f"defkg: {store}: the store is in use by another defkg process (an ingest); "
+            "wait for it to finish and try again, or give --wait SECONDS"
+        ]
+        # readers are not blocked by a writer
+        q = _defkg(env, "query", "articles", "--store", str(store), "--format", "csv")
+        assert q.returncode == 0, q.stderr
+        assert len(q.stdout.strip().splitlines()) == 1 + len(ARTICLES)
+        short = _defkg(env, "ingest", str(corpus), "--store", str(store), "--wait", "0.5")
+        assert short.returncode == 1 and "(waited 0.5 s)" in short.stderr
+        # a patient writer waits for the lock and then succeeds
+        patient = subprocess.Popen(
+            [sys.executable, "-m", "defkg", "ingest", str(corpus), "--store", str(store), "--wait", "60"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        time.sleep(1.5)
+        assert patient.poll() is None  # still waiting
+        assert holder.stdin is not None
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+        _, err = patient.communicate(timeout=120)
+        assert patient.returncode == 0, err
+        assert time.monotonic() - started > 1.5
+    finally:
+        holder.kill()
+        holder.wait()
+    assert _counts(store) == before
+
+
+def test_query_while_an_ingest_runs(tmp_path: Path, env: dict[str, str]) -> None:
+    """Queries during a real ingest succeed (read-only open needs no lock) and see whole articles."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    base = ARTICLES["a.txt"]
+    for i in range(150):
+        (corpus / f"{i:03d}.txt").write_text(f"{base} Report number {i}.", encoding="utf-8")
+    store = tmp_path / "store"
+    assert _defkg(env, "ingest", str(corpus / "000.txt"), "--store", str(store), "-q").returncode == 0
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "defkg", "ingest", str(corpus), "--store", str(store), "-q", "--jobs", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    answers = 0
+    try:
+        while proc.poll() is None and answers < 20:
+            count = "SELECT (COUNT(?a) AS ?n) WHERE { ?a a dk:Article }"
+            q = _defkg(env, "query", count, "--store", str(store), "--format", "csv")
+            assert q.returncode == 0, q.stderr
+            assert int(q.stdout.splitlines()[1]) >= 1
+            answers += 1
+    finally:
+        _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert answers >= 1
+    counts = _counts(store)
+    assert len([g for g in counts if g != ONTOLOGY_GRAPH]) == 150
