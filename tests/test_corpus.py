@@ -43,7 +43,7 @@ KNOWN_GAPS: dict[str, str] = {
     "03_tr_msb-brifing-yunanistan-gao": (
         "non-participant listed: Zeki Aktürk; extra topics [iraq, pkk, syria, terrorism]"
     ),
-    "04_en_ispr-azerbaijan-cgs-calls-on-coas": "missing meeting Q227-Q843; (nothing of it extracted)",
+    "04_en_ispr-azerbaijan-cgs-calls-on-coas": "wrong place",
     "05_tr_guler-hegseth-telefon": "missing topics [russia, ukraine]",
     "07_en_korea-poland-defense-ministers": "missing topics [ukraine]",
     "09_en_pib-india-france-rm-talks": (
@@ -54,7 +54,8 @@ KNOWN_GAPS: dict[str, str] = {
         "state of Selçuk Bayraktaroğlu; head flag of Ercüment Tatlıoğlu"
     ),
     "13_en_ukmod-healey-guler-ankara": (
-        "head flag of Yaşar Güler; missing participant Jill Morris; non-participant listed: Erdoğan"
+        "head flag of Yaşar Güler; state of Selçuk Bayraktaroğlu; missing participant Jill Morris; "
+        "non-participant listed: Erdoğan"
     ),
     "14_tr_turkiye-irak-guvenlik-mekanizmasi": (
         "missing participant Yaşar Güler; missing participant İbrahim Kalın; state of Fuad Hüseyin; "
@@ -62,7 +63,8 @@ KNOWN_GAPS: dict[str, str] = {
         "extra participant Muhammed Şiya"
     ),
     "15_en_azmod-hasanov-georgian-delegation": (
-        "wrong place; head flag of Zakir Hasanov; head flag of Levan Gogoladze"
+        "wrong place; head flag of Zakir Hasanov; head flag of Levan Gogoladze; "
+        "missing participant Karim Valiyev"
     ),
     "16_tr_guler-somali-savunma-bakani": "state of Şuay Alpay",
     "17_en_ana-dendias-hungarian-counterpart": (
@@ -102,7 +104,8 @@ KNOWN_GAPS: dict[str, str] = {
         "head flag of Selçuk Bayraktaroğlu; missing participant Zulkifli Hassan; extra participant Dato"
     ),
     "35_en_ukmod-armed-forces-minister-kenya": (
-        "wrong dates (start 2026-06-10); missing participant Soipan Tuya"
+        "wrong dates (start 2026-06-10); missing participant Al Carns; missing participant Soipan Tuya; "
+        "missing participant Charles Kahariri"
     ),
     "36_tr_guler-gurcu-mevkidasi-telefon": "missing participant Irakli Chikovani; extra topics [iraq]",
     "37_en_ahram-egypt-receives-turkish-delegation": "head flag of Abdel Mageed Saqr",
@@ -115,6 +118,14 @@ KNOWN_GAPS: dict[str, str] = {
         "missing participant Tomasz Piotrowski; missing participant Helen Ashby"
     ),
     "43_en_azmod-hasanov-guler-baku": "missing participant Cahit Bağcı",
+    "45_tr_nato-marjinda-ikili-gorusmeler": (
+        "missing meeting Q16-Q43; missing meeting Q191-Q43; missing meeting Q34-Q43; "
+        "unexpected meeting Q16-Q34; (nothing of it extracted)"
+    ),
+    "46_en_shangri-la-sidelines-marles": (
+        "missing meeting Q17-Q408; missing meeting Q408-Q928; unexpected meeting Q334-Q928; "
+        "state of Shinjiro Koizumi; non-participant listed: Chan Chun Sing; (nothing of it extracted)"
+    ),
 }
 
 # --------------------------------------------------------------------------------------------
