@@ -47,8 +47,8 @@ KNOWN_GAPS: dict[str, str] = {
     "05_tr_guler-hegseth-telefon": "missing topics [russia, ukraine]",
     "07_en_korea-poland-defense-ministers": "missing topics [ukraine]",
     "09_en_pib-india-france-rm-talks": (
-        "missing participant Rajnath Singh; missing participant Anil Chauhan; "
-        "head flag of Rajesh Kumar Singh; missing participant Thierry Mathou"
+        "missing participant Anil Chauhan; missing participant Rajesh Kumar Singh; "
+        "missing participant Thierry Mathou"
     ),
     "12_tr_genelkurmay-pakistan-oramiral-kabul": (
         "state of Selçuk Bayraktaroğlu; head flag of Ercüment Tatlıoğlu"
@@ -97,9 +97,7 @@ KNOWN_GAPS: dict[str, str] = {
         "head flag of Milan Mojsilović; missing topics [ukraine]"
     ),
     "32_tr_turk-heyeti-trablus-libya": "head flag of Ömer Bin Ali",
-    "33_en_us-poland-security-dialogue-joint-statement": (
-        "missing participant Paweł Zalewski; head flag of Wiesław Kukuła"
-    ),
+    "33_en_us-poland-security-dialogue-joint-statement": "state of Paweł Zalewski",
     "34_tr_malezya-komutan-genelkurmay-kabul": (
         "head flag of Selçuk Bayraktaroğlu; missing participant Zulkifli Hassan; extra participant Dato"
     ),
@@ -125,6 +123,15 @@ KNOWN_GAPS: dict[str, str] = {
     "46_en_shangri-la-sidelines-marles": (
         "missing meeting Q17-Q408; missing meeting Q408-Q928; unexpected meeting Q334-Q928; "
         "state of Shinjiro Koizumi; non-participant listed: Chan Chun Sing; (nothing of it extracted)"
+    ),
+    "47_tr_kosova-savunma-bakani-ankara-sayfa": (
+        "missing meeting Q1246-Q43; unexpected meeting Q142-Q43; head flag of Yaşar Güler; "
+        "state of Ejup Maqedonci; head flag of Ejup Maqedonci; state of Bashkim Jashari; "
+        "head flag of Bashkim Jashari; non-participant listed: Bayraktaroğlu; (nothing of it extracted)"
+    ),
+    "48_en_jmod-japan-india-policy-dialogue-pdf": (
+        "wrong dates (start 2026-01-20); wrong place; missing participant Okada Takeshi; "
+        "missing participant Rajesh Kumar Singh; missing participant Anil Chauhan"
     ),
 }
 
