@@ -75,7 +75,7 @@ def _name_run(c: _Ctx, k: int) -> tuple[int, int, bool] | None:
     words = 0
     while j < n and words < 5:
         t = toks[j]
-        if j > k and _gap_has_newline(c, toks[j - 1], t):
+        if j > 0 and _gap_has_newline(c, toks[j - 1], t):
             break
         m = c.covering.get(j)
         if m is not None:
@@ -98,10 +98,14 @@ def _name_run(c: _Ctx, k: int) -> tuple[int, int, bool] | None:
             first is not None
             and t.key == "-"
             and j + 1 < n
-            and toks[j + 1].is_cap
+            and toks[j + 1].is_word
             and t.start == toks[j - 1].end
+            and toks[j + 1].start == t.end
         ):
-            j += 1
+            j += 1  # "Szalay-Bobrovniczky", "Gyu-back"
+            if not toks[j].is_cap:
+                j += 1
+                words += 1
             continue
         if (
             t.is_word
@@ -132,7 +136,7 @@ def _left_chain(c: _Ctx, start: int, taken: set[int], after_honorific: bool) -> 
     j = start - 1
     leftmost = start
     sent = c.sent_of[start] if start < len(toks) else -1
-    comma_ok = after_honorific  # "..., the Rt Hon John Healey MP"
+    comma_ok = after_honorific or c.lang == "en"  # "..., the Rt Hon John Healey MP"
     while j >= 0 and c.sent_of[j] == sent and j not in taken:
         if _gap_has_newline(c, toks[j], toks[j + 1]):
             break
@@ -143,14 +147,26 @@ def _left_chain(c: _Ctx, start: int, taken: set[int], after_honorific: bool) -> 
             ):
                 break
             chain.append(m)
-            comma_ok = comma_ok and m.has("honorific")
+            # "the Chief of the Defence Staff, Air Chief Marshal Sir Richard Knighton"
+            comma_ok = comma_ok and all(e.category in ("honorific", "rank") for e in m.entries)
             j = m.start - 1
             leftmost = m.start
             continue
         t = toks[j]
         if t.key == "-" and not (j and t.start == toks[j - 1].end):
             break  # a spaced dash ("RAWALPINDI – General ...") ends the phrase
-        if t.key == "," and comma_ok:
+        if t.key == "," and comma_ok and j > 0:
+            # cross the comma only into a title: "the Chief of the Defence Staff, Air Chief Marshal X",
+            # "Secretary of State for Defence of the United Kingdom, the Rt Hon X"
+            before = c.covering.get(j - 1)
+            if before is None or not (
+                before.has("title")
+                or (
+                    before.has("state")
+                    and _after_title(c, before, {mm.end: mm for mm in c.covering.values()})
+                )
+            ):
+                break
             comma_ok = False
             j -= 1
             continue
@@ -177,6 +193,8 @@ def _right_chain(c: _Ctx, end: int) -> list[Match]:
         return []
     chain: list[Match] = []
     j = end + 1
+    if j < n and toks[j].key in ("and", "or", "ve"):
+        return []  # "A, and Germany's Chief of Defence B": the next person, not an apposition
     sent = c.sent_of[end]
     while j < n and c.sent_of[j] == sent:
         m = c.covering.get(j)
@@ -232,6 +250,17 @@ def _state_from_chain(chain: list[Match], c: _Ctx) -> tuple[str | None, str | No
     return own, (others[0] if others else None)
 
 
+def _after_title(c: _Ctx, m: Match, ends: dict[int, Match]) -> bool:
+    """A state closing a title: "Secretary of National Defense of the Republic of the Philippines NAME"."""
+    j = m.start
+    while j > 0 and c.tokens[j - 1].key in ("of", "the", "republic"):
+        j -= 1
+    if j == m.start or j == 0 or c.tokens[j].key != "of":
+        return False
+    prev = ends.get(j)
+    return (prev is not None and prev.has("title")) or c.tokens[j - 1].is_cap
+
+
 def find_people(
     tokens: tuple[Token, ...],
     matches: list[Match],
@@ -249,10 +278,13 @@ def find_people(
     starts = {m.start: m for m in matches}
     out: list[PersonMention] = []
     taken: set[int] = set()
+    ends = {m.end: m for m in matches}
     for m in matches:
-        if not any(e.category in TRIGGERS for e in m.entries) or (
-            m.has("honorific") and m.end in starts and starts[m.end].has("honorific")
+        if not any(e.category in TRIGGERS for e in m.entries) and not (
+            m.has("state") and _after_title(c, m, ends)
         ):
+            continue
+        if m.has("honorific") and m.end in starts and starts[m.end].has("honorific"):
             continue
         nxt = starts.get(m.end)
         if nxt is not None and any(e.category in ("rank", "title", "role") for e in nxt.entries):
@@ -321,6 +353,11 @@ def _mention(
         or any(e.category in ("rank", "honorific") for e in getattr(c.covering.get(t_end - 1), "entries", ()))
     ):
         t_end -= 1
+    if chain[0].has("state") and not chain[0].has("title"):
+        # "Secretary of National Defense of the Republic of the Philippines NAME"
+        t_start, t_end = leftmost, chain[0].start
+        while t_end > t_start and toks[t_end - 1].key in ("of", "the", "republic"):
+            t_end -= 1
     title_text = None
     if t_end > t_start:
         title_text = c.text[toks[t_start].start : toks[t_end - 1].end].strip(" ,")
@@ -375,6 +412,14 @@ def same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     )
 
 
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _surname(key: tuple[str, ...]) -> str:
+    words = [w for w in key if w not in SUFFIXES]
+    return words[-1] if words else key[-1]
+
+
 def _corefer(c: _Ctx, found: list[PersonMention], taken: set[int]) -> list[PersonMention]:
     """Give short mentions the full name, and find later untitled mentions of known people."""
     full: list[PersonMention] = []
@@ -397,7 +442,7 @@ def _corefer(c: _Ctx, found: list[PersonMention], taken: set[int]) -> list[Perso
         out.append(replace(p, name=q.name, key=q.key, state=p.state or q.state) if q is not p else p)
     # untitled mentions: "Pistorius, ... belirtti", "Boris Pistorius ile"
     toks = c.tokens
-    surnames = {q.key[-1]: q for q in full}
+    surnames = {_surname(q.key): q for q in full}
     for i, t in enumerate(toks):
         if i in taken or not t.is_word or not (t.is_cap or t.is_upper) or i in c.covering:
             continue
