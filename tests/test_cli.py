@@ -1,0 +1,162 @@
+"""The command line: every command has help with an example; exit codes; data on stdout."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from defkg.cli.main import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "examples" / "aa-turkiye-uk-consultations-2025.txt"
+
+
+def commands():
+    return sorted(cli.commands)
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("store") / "s"
+    result = CliRunner().invoke(cli, ["ingest", str(SAMPLE), "--store", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_top_level_help_has_examples(runner):
+    result = runner.invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    assert "Examples:" in result.output and "Exit codes" in result.output
+
+
+@pytest.mark.parametrize("name", commands())
+def test_every_command_has_help_with_an_example(runner, name):
+    result = runner.invoke(cli, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"Examples?:", result.output), f"{name} --help has no example"
+    assert f"defkg {name}" in result.output
+
+
+def test_unknown_command_is_a_usage_error(runner):
+    assert runner.invoke(cli, ["frobnicate"]).exit_code == 2
+
+
+def test_missing_argument_is_a_usage_error(runner):
+    assert runner.invoke(cli, ["ingest"]).exit_code == 2
+
+
+def test_query_list_names_the_contract_queries(runner):
+    result = runner.invoke(cli, ["query", "--list"])
+    assert result.exit_code == 0
+    names = {line.split()[0] for line in result.output.splitlines() if line.strip()}
+    assert {
+        "meetings",
+        "meeting-states",
+        "participants",
+        "topics",
+        "timeline",
+        "officials-by-state",
+        "meetings-between",
+        "state-pairs",
+    } <= names
+
+
+@pytest.mark.parametrize(
+    ("query", "columns"),
+    [
+        ("meetings", {"meeting", "label", "start", "end", "place", "placeQid"}),
+        ("meeting-states", {"meeting", "state", "stateLabel", "stateQid"}),
+        ("participants", {"meeting", "person", "name", "stateQid", "organization", "title", "rank", "head"}),
+        ("topics", {"meeting", "topic", "topicLabel", "topicQid"}),
+    ],
+)
+def test_contract_queries_return_sparql_json(runner, store, query, columns):
+    result = runner.invoke(cli, ["query", query, "--store", str(store), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert columns <= set(data["head"]["vars"])
+    assert data["results"]["bindings"], f"{query} returned nothing for the sample"
+
+
+def test_query_on_missing_store_fails_with_one_line(runner, tmp_path):
+    result = runner.invoke(cli, ["query", "meetings", "--store", str(tmp_path / "nope")])
+    assert result.exit_code == 1
+    assert "no defkg store" in result.stderr
+
+
+def test_update_is_refused(runner, store):
+    result = runner.invoke(cli, ["query", "DELETE WHERE { ?s ?p ?o }", "--store", str(store)])
+    assert result.exit_code == 1
+    assert "read-only" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_query_formats(runner, store, fmt):
+    result = runner.invoke(cli, ["query", "meeting-states", "--store", str(store), "--format", fmt])
+    assert result.exit_code == 0
+    assert "Q43" in result.stdout and "Q145" in result.stdout
+
+
+def test_meetings_between_with_parameters(runner, store):
+    result = runner.invoke(
+        cli,
+        [
+            "query",
+            "meetings-between",
+            "--param",
+            "a=TUR",
+            "--param",
+            "b=GBR",
+            "--store",
+            str(store),
+            "--format",
+            "csv",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "2025-05-29" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("fmt", "suffix"), [("turtle", "ttl"), ("trig", "trig"), ("nt", "nt"), ("jsonld", "jsonld")]
+)
+def test_export_formats_parse_back(runner, store, tmp_path, fmt, suffix):
+    from rdflib import Dataset, Graph
+
+    result = runner.invoke(cli, ["export", "--store", str(store), "--format", fmt, "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / f"defkg.{suffix}"
+    assert result.stdout.strip() == str(out)
+    g = Dataset() if fmt in ("trig", "jsonld") else Graph()
+    g.parse(out, format={"turtle": "turtle", "trig": "trig", "nt": "nt", "jsonld": "json-ld"}[fmt])
+    assert len(g) > 50
+
+
+def test_explain_gives_sentences(runner, store):
+    result = runner.invoke(cli, ["explain", "dkr:meeting/gbr-tur/2025-05-29", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert "dk:participatingState" in result.stdout
+    assert "Londra" in result.stdout
+
+
+def test_stats(runner, store):
+    result = runner.invoke(cli, ["stats", "--store", str(store)])
+    assert result.exit_code == 0
+    assert re.match(r"articles=1 meetings=1 states=\d+ officials=\d+ triples=\d+", result.stdout)
+
+
+def test_readme_commands_exist():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = re.findall(r"```.*?```", readme, re.DOTALL) + re.findall(r"`[^`\n]+`", readme)
+    used = {m for block in code for m in re.findall(r"(?<![\w/.-])defkg ([a-z][a-z-]*)", block)}
+    assert used, "README shows no defkg command"
+    assert used <= set(commands()), f"README uses unknown commands: {used - set(commands())}"
+    for target in ("make demo", "make test"):
+        assert target in readme
