@@ -16,7 +16,8 @@ independently of the scorer but follows the same contract:
 
 Articles the extractor does not get right yet are listed in ``KNOWN_GAPS`` and marked
 ``xfail(strict=True)``: when one starts passing, the suite fails until it is removed
-from the dict. ``test_corpus_summary`` prints precision/recall over the whole corpus.
+from the dict (``tests/corpus/update_known_gaps.py`` rewrites it). ``test_corpus_summary``
+prints precision/recall over the whole corpus.
 """
 
 from __future__ import annotations
