@@ -473,7 +473,7 @@ class _Meetings:
                 elif e.category == "org" and e.key in self.g.orgs:
                     o = self.g.orgs[e.key]
                     if o.kind in ("InternationalOrganization", "ArmedNonStateGroup") and o.state is None:
-                        ref = TopicRef(o.key, o.label, "Organization", o.qid, label_en=o.label_en)
+                        ref = TopicRef(o.key, o.label, o.kind, o.qid, label_en=o.label_en)
                 elif (
                     e.category == "state"
                     and e.kind != "capital"
@@ -561,8 +561,8 @@ class _Meetings:
             place = self.place([s])
             if start is None and place is None:
                 continue
-            if start == main.start and place == main.place:
-                continue
+            if start is not None and start == main.start:
+                continue  # the same meeting, mentioned again
             out.append(
                 MeetingFact(
                     kind=self.kind([s]),

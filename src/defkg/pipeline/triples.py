@@ -29,6 +29,22 @@ from defkg.model import (
 )
 from defkg.vocab import DK, SDO, WD, bind_prefixes
 
+_MEETING_KINDS = {
+    k: getattr(DK, k)
+    for k in (
+        "Consultations",
+        "OfficialVisit",
+        "CourtesyCall",
+        "Talks",
+        "MinisterialMeeting",
+        "DialogueGroupMeeting",
+        "SecurityMechanismMeeting",
+        "PhoneCall",
+    )
+}
+_STANCE_KINDS = {
+    k: getattr(DK, k) for k in ("Support", "Opposition", "Concern", "Condemnation", "Agreement", "Commitment")
+}
 _STATUS = {"Reported": DK.Reported, "Recalled": DK.Recalled, "Planned": DK.Planned}
 _ORG_KIND = {
     "Ministry": DK.Ministry,
@@ -135,9 +151,9 @@ class _Builder:
     def topic(self, topic: TopicRef) -> URIRef:
         if topic.iso3:
             return self.state(topic.iso3)
-        if topic.kind == "Organization":
+        if topic.kind in _ORG_KIND:  # an organisation discussed: NATO, the UN, ISIS...
             return self.organization(
-                OrgRef(topic.key, topic.label, "InternationalOrganization", qid=topic.qid, label_en=topic.label_en)
+                OrgRef(topic.key, topic.label, topic.kind, qid=topic.qid, label_en=topic.label_en)
             )
         iri = URIRef(iris.topic(topic.key))
         if self.once(iri):
@@ -198,7 +214,7 @@ class _Builder:
     def meeting(self, m: MeetingFact, ordinal: int) -> None:
         iri = URIRef(iris.meeting(m.states, m.start, self.a.id, ordinal))
         g, ev = self.g, m.evidence
-        g.add((iri, RDF.type, getattr(DK, m.kind) if m.kind in DK.__annotations__ else DK.Meeting))
+        g.add((iri, RDF.type, _MEETING_KINDS.get(m.kind, DK.Meeting)))
         g.add((iri, RDF.type, DK.Meeting))
         g.add((iri, RDFS.label, Literal(m.label or self._label(m), lang=self.lang if m.label else "en")))
         self.fact(iri, DK.status, _STATUS.get(m.status, DK.Reported), ev)
@@ -248,7 +264,7 @@ class _Builder:
         for st in m.stances:
             s_iri = URIRef(iris.stance(str(iri), st.kind, st.text))
             g.add((s_iri, RDF.type, DK.Stance))
-            g.add((s_iri, DK.stanceKind, getattr(DK, st.kind) if st.kind in DK.__annotations__ else DK.Support))
+            g.add((s_iri, DK.stanceKind, _STANCE_KINDS.get(st.kind, DK.Support)))
             g.add((s_iri, DK.stanceText, Literal(st.text, lang=self.lang)))
             if st.topic:
                 g.add((s_iri, DK.stanceOn, self.topic(st.topic)))
