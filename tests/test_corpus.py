@@ -98,7 +98,7 @@ KNOWN_GAPS: dict[str, str] = {
         "head flag of Milan Mojsilović; missing topics [ukraine]"
     ),
     "32_tr_turk-heyeti-trablus-libya": "head flag of Ömer Bin Ali",
-    "33_en_us-poland-security-dialogue-joint-statement": "state of Paweł Zalewski",
+    "33_en_us-poland-security-dialogue-joint-statement": "missing participant Paweł Zalewski",
     "34_tr_malezya-komutan-genelkurmay-kabul": (
         "head flag of Selçuk Bayraktaroğlu; missing participant Zulkifli Hassan; extra participant Dato"
     ),
