@@ -154,8 +154,10 @@ def test_stats(runner, store):
 
 def test_readme_commands_exist():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    code = re.findall(r"```.*?```", readme, re.DOTALL) + re.findall(r"`[^`\n]+`", readme)
-    used = {m for block in code for m in re.findall(r"(?<![\w/.-])defkg ([a-z][a-z-]*)", block)}
+    blocks = re.findall(r"```.*?```", readme, re.DOTALL)
+    lines = [ln.strip().removeprefix("$ ") for b in blocks for ln in b.splitlines()]
+    lines += re.findall(r"`([^`\n]+)`", readme)  # inline code that starts with the command
+    used = {m.group(1) for ln in lines if (m := re.match(r"defkg ([a-z][a-z-]*)", ln))}
     assert used, "README shows no defkg command"
     assert used <= set(commands()), f"README uses unknown commands: {used - set(commands())}"
     for target in ("make demo", "make test"):
