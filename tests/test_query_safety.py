@@ -131,3 +131,22 @@ def test_errors_are_one_line(store: Path, tmp_path: Path) -> None:
     assert bad.stderr.count("\n") == 1
     missing = CliRunner().invoke(cli, ["query", "meetings", "--store", str(tmp_path / "nothing")])
     assert missing.exit_code == 1 and "no defkg store here" in missing.stderr
+
+
+@pytest.mark.parametrize("value", ['x" } } ; DROP ALL ; #', 'a\\"b\nc', "TUR' . ?s ?p ?o", "\u202eRTL\x00"])
+def test_param_values_are_literals_not_sparql(store: Path, value: str) -> None:
+    before = _size(store)
+    result = CliRunner().invoke(
+        cli, ["query", "meetings-between", "--param", f"a={value}", "--param", "b=GBR", "--store", str(store)]
+    )
+    assert result.exit_code == 0, result.output
+    assert _size(store) == before
+
+
+@pytest.mark.parametrize("name", ["a) {", "a b", "", "?a", "a}"])
+def test_param_names_are_checked(store: Path, name: str) -> None:
+    result = CliRunner().invoke(
+        cli, ["query", "meetings-between", "--param", f"{name}=x", "--store", str(store)]
+    )
+    assert result.exit_code in (1, 2)
+    assert "Traceback" not in result.output

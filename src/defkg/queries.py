@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -88,7 +89,7 @@ def _one_line(e: object, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _child(store_path: str, sparql: str, fmt: str, conn) -> None:  # type: ignore[no-untyped-def]
+def _child(store_path: str, sparql: str, fmt: str, conn: Any) -> None:
     """Run a query in a child process and send ("ok", text) or ("error", message) back."""
     from defkg.errors import DefkgError
     from defkg.store import Store
@@ -131,7 +132,7 @@ def run(store_path: str | Path, sparql: str, fmt: str = "table", timeout: float 
         finally:
             st.close()
     methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    ctx: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     receiver, sender = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(str(store_path), sparql, fmt, sender), daemon=True)
     proc.start()
@@ -178,7 +179,9 @@ class Table:
 
     def to_json(self) -> str:
         bindings = [{v: t for v, t in zip(self.vars, row, strict=True) if t is not None} for row in self.rows]
-        return json.dumps({"head": {"vars": list(self.vars)}, "results": {"bindings": bindings}}, ensure_ascii=False)
+        return json.dumps(
+            {"head": {"vars": list(self.vars)}, "results": {"bindings": bindings}}, ensure_ascii=False
+        )
 
     def values(self) -> list[list[str]]:
         return [[t["value"] if t else "" for t in row] for row in self.rows]
@@ -210,12 +213,24 @@ class Table:
 def to_table(results: object) -> Table:
     if isinstance(results, bool | ox.QueryBoolean):
         results = bool(results)
-        return Table(("ask",), (({"type": "literal", "value": str(results).lower(),
-                                   "datatype": "http://www.w3.org/2001/XMLSchema#boolean"},),))
+        return Table(
+            ("ask",),
+            (
+                (
+                    {
+                        "type": "literal",
+                        "value": str(results).lower(),
+                        "datatype": "http://www.w3.org/2001/XMLSchema#boolean",
+                    },
+                ),
+            ),
+        )
     if isinstance(results, ox.QuerySolutions):
         names = tuple(v.value for v in results.variables)
-        rows = tuple(tuple(_term_json(sol[i]) if sol[i] is not None else None for i in range(len(names)))
-                     for sol in results)
+        rows = tuple(
+            tuple(_term_json(sol[i]) if sol[i] is not None else None for i in range(len(names)))
+            for sol in results
+        )
         return Table(names, rows)
     # CONSTRUCT / DESCRIBE: triples as rows
     rows = tuple((_term_json(t.subject), _term_json(t.predicate), _term_json(t.object)) for t in results)  # type: ignore[attr-defined]
@@ -226,11 +241,14 @@ def substitute(sparql: str, params: dict[str, str]) -> str:
     """Bind ``?name`` to a literal value for each parameter, with a VALUES block."""
     if not params:
         return sparql
+    for k in params:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", k):
+            raise QueryError(f"--param {k[:40]!r}: a parameter name is letters, digits and '_'")
     values = " ".join(f"?{k}" for k in params)
     data = " ".join(json.dumps(v, ensure_ascii=False) for v in params.values())
     block = f"VALUES ({values}) {{ ({data}) }}"
-    idx = sparql.find("{", re.search(r"\bWHERE\b", sparql, re.IGNORECASE).end() if re.search(
-        r"\bWHERE\b", sparql, re.IGNORECASE) else 0)
+    where = re.search(r"\bWHERE\b", sparql, re.IGNORECASE)
+    idx = sparql.find("{", where.end() if where else 0)
     if idx < 0:
         raise QueryError("cannot bind parameters: the query has no WHERE block")
     return sparql[: idx + 1] + "\n  " + block + "\n" + sparql[idx + 1 :]

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -98,7 +99,7 @@ class Store:
             self._ox.flush()
 
     # -- reading ---------------------------------------------------------------------------------
-    def query(self, sparql: str, union: bool = True):  # type: ignore[no-untyped-def]
+    def query(self, sparql: str, union: bool = True) -> Any:
         """Run a SPARQL query over the union of all graphs; returns pyoxigraph results."""
         return self._ox.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=union)
 
