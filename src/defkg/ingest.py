@@ -112,6 +112,39 @@ def ntriples(graph: Any) -> str:
     return "".join(f"{t(s)} {t(p)} {t(o)} .\n" for s, p, o in graph)
 
 
+def write_batch(store: Store, batch: list[tuple[str, str]]) -> None:
+    """Replace the graphs of ``batch`` ((graph IRI, N-Triples) pairs; a later pair of the same graph wins).
+
+    Graphs the store does not hold yet (the bulk of a first ingest) are loaded as one N-Quads
+    document in one transaction (Oxigraph's loader: about twice as fast as parsing a SPARQL
+    Update); graphs already there are replaced with ``Store.replace_graphs`` (DROP + INSERT DATA,
+    atomic). Either way, after a crash the store holds each article wholly or not at all.
+    """
+    import pyoxigraph as ox
+
+    latest = dict(batch)
+    raw = getattr(store, "_ox", None)
+    if raw is None or not hasattr(raw, "load") or not hasattr(raw, "contains_named_graph"):
+        store.replace_graphs(list(latest.items()))
+        return
+    new: list[str] = []
+    old: list[tuple[str, str]] = []
+    for g, nt in latest.items():
+        if raw.contains_named_graph(ox.NamedNode(g)):
+            old.append((g, nt))
+        else:
+            new.append(nt.replace(" .\n", f" {_iri(g)} .\n"))  # N-Triples -> N-Quads
+    if new:
+        try:
+            raw.load("".join(new).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError, ValueError) as e:
+            from defkg.errors import StoreError
+
+            raise StoreError(f"{store.path}: write failed: {e}") from e
+    if old:
+        store.replace_graphs(old)
+
+
 def article_ntriples(article: Article, validate: bool = True) -> tuple[str, str, int, int]:
     """(graph IRI, N-Triples, meeting count, triple count) for one article."""
     extraction = extract(article)
@@ -348,13 +381,13 @@ def ingest(
                     report.triples += triples
                     report.bytes += chars
                     if len(batch) >= batch_size:
-                        store.replace_graphs(batch)
+                        write_batch(store, batch)
                         batch = []
                 if progress_bar is not None:
                     progress_bar.update(1)
                 if progress:
                     progress(report)
-            store.replace_graphs(batch)
+            write_batch(store, batch)
     finally:
         results.close()  # stops the workers (also when the loop was left early)
         if progress_bar is not None:

@@ -8,7 +8,8 @@
 * Each query runs in a worker process holding the store open read-only; a query running longer
   than the timeout is stopped (the worker is killed and replaced) and answered 503.
 * Updates are refused (403). Bound to 127.0.0.1 unless told otherwise.
-* ``/`` is the graph page (``defkg.view``) when that module is installed, else a query form.
+* ``/`` is the graph page (``defkg.view``, the largest nodes) when that module is installed, else
+  the query form (always at ``/form``).
 
 Only the standard library's ``http.server`` is used.
 """
@@ -259,7 +260,9 @@ class Handler(BaseHTTPRequestHandler):
                 return self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
             return self._query(params.get("query", [""])[0], params)
         if url.path in ("/", "/index.html"):
-            return self._page()
+            return self._page(graph=True)
+        if url.path == "/form":
+            return self._page(graph=False)
         return self._error(HTTPStatus.NOT_FOUND, f"not found: {url.path} (the endpoint is /sparql)")
 
     do_HEAD = do_GET
@@ -317,8 +320,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._error(HTTPStatus.INTERNAL_SERVER_ERROR, str(e))
         self._send(HTTPStatus.OK, body, ctype)
 
-    def _page(self) -> None:
-        page = _view_page(self.store_path)
+    def _page(self, graph: bool) -> None:
+        page = _view_page(self.store_path) if graph else None
         if page is None:
             from defkg import queries
 
@@ -331,22 +334,24 @@ class Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8")
 
 
+VIEW_LIMIT = 1500  # nodes on the graph page at / (the largest ones); the whole store may be much bigger
+
+
 def _view_page(store_path: str) -> str | None:
     """The graph page of ``defkg.view`` if that module is there (it is optional)."""
     try:
         from defkg import view  # type: ignore[attr-defined]
     except ImportError:
         return None
-    for name in ("page_html", "render_html", "html_page", "render"):
-        fn = getattr(view, name, None)
-        if callable(fn):
-            try:
-                with Store(store_path, read_only=True) as st:
-                    out = fn(st)
-                return out if isinstance(out, str) else None
-            except Exception:  # the page is a convenience: the endpoint keeps working without it
-                return None
-    return None
+    fn = getattr(view, "view_html", None)
+    if not callable(fn):
+        return None
+    try:
+        with Store(store_path, read_only=True) as st:
+            out = fn(st, limit=VIEW_LIMIT)
+        return out if isinstance(out, str) else None
+    except Exception:  # the page is a convenience: the endpoint keeps working without it
+        return None
 
 
 class Server(ThreadingHTTPServer):

@@ -1,0 +1,642 @@
+"""defkg benchmarks, each side by side with rdflib's in-memory Dataset in the same run.
+
+  python benchmarks/run.py                          # the full run (about 10 minutes on 2 cores)
+  python benchmarks/run.py --quick                  # a small run to check the script
+  python benchmarks/run.py --update-readme          # ... and write the tables into benchmarks/README.md
+  python benchmarks/run.py --big 100000             # also the 100k-article memory run
+
+Measures:
+  1. extraction, per stage and core: read, extract, graph (to_graph), N-Triples, SHACL validation
+  2. ``defkg.ingest.ingest`` on a directory of generated reports (all cores), and the store write
+     alone: Oxigraph (``Store.replace_graphs``, 200 graphs a transaction) vs rdflib ``Dataset.parse``
+  3. every named query on a store of >= 1M triples (synthetic extractions: a perfect extractor's
+     output, so the size does not depend on the extractor's recall): p50/p95 vs rdflib
+  4. export (Turtle, N-Quads, TriG) vs rdflib serialisation
+  5. view generation for 1k/5k/20k nodes (``defkg.view``)
+  6. peak memory (ru_maxrss) of every step, ingest workers included
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+RESULTS: dict[str, Any] = {}
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def maxrss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    k = (len(s) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+class Timeout(Exception):
+    pass
+
+
+def _alarm(*_: Any) -> None:
+    raise Timeout
+
+
+# -- 1. extraction per stage ------------------------------------------------------------------------
+
+
+def bench_stages(n: int) -> dict[str, Any]:
+    from defkg.ingest import ntriples
+    from defkg.pipeline import extract, reader
+    from defkg.pipeline.triples import to_graph
+    from defkg.validate import check_graph
+
+    reps = list(generate.reports(n, seed=101))
+    texts = [generate.front_matter(r) for r in reps]
+    size = sum(len(t.encode("utf-8")) for t in texts)
+    extract(reader.read_text(texts[0], "warm.txt"))  # loads the gazetteers
+    t = {k: 0.0 for k in ("read", "extract", "graph", "ntriples", "validate")}
+    meetings = triples = 0
+    errors = 0
+    for i, text in enumerate(texts):
+        t0 = time.perf_counter()
+        art = reader.read_text(text, f"{i}.txt")
+        t1 = time.perf_counter()
+        x = extract(art)
+        t2 = time.perf_counter()
+        g = to_graph(x)
+        t3 = time.perf_counter()
+        ntriples(g)
+        t4 = time.perf_counter()
+        try:
+            check_graph(g, source=art.source)
+        except Exception:
+            errors += 1
+        t5 = time.perf_counter()
+        for k, a, b in (
+            ("read", t0, t1),
+            ("extract", t1, t2),
+            ("graph", t2, t3),
+            ("ntriples", t3, t4),
+            ("validate", t4, t5),
+        ):
+            t[k] += b - a
+        meetings += len(x.meetings)
+        triples += len(g)
+    total = sum(t.values())
+    out = {
+        "articles": n,
+        "mb": size / 1e6,
+        "ms_per_article": {k: 1000 * v / n for k, v in t.items()},
+        "share": {k: v / total for k, v in t.items()},
+        "extract_articles_per_s_core": n / (t["read"] + t["extract"]),
+        "extract_mb_per_s_core": size / 1e6 / (t["read"] + t["extract"]),
+        "all_stages_articles_per_s_core": n / total,
+        "no_validate_articles_per_s_core": n / (total - t["validate"]),
+        "meetings_per_article": meetings / n,
+        "triples_per_article": triples / n,
+        "validation_failures": errors,
+    }
+    # the baseline for the serialisation: rdflib's own N-Triples serializer
+    gs = [to_graph(extract(reader.read_text(tx, f"{i}.txt"))) for i, tx in enumerate(texts[:200])]
+    t0 = time.perf_counter()
+    for g in gs:
+        g.serialize(format="nt")
+    t1 = time.perf_counter()
+    for g in gs:
+        ntriples(g)
+    t2 = time.perf_counter()
+    out["ntriples_ms"] = {
+        "rdflib serialize(nt)": 1000 * (t1 - t0) / len(gs),
+        "defkg.ingest.ntriples": 1000 * (t2 - t1) / len(gs),
+    }
+    return out
+
+
+# -- 2. ingest ----------------------------------------------------------------------------------------
+
+_INGEST_CHILD = """
+import json, resource, sys, time
+from defkg.ingest import ingest
+t = time.perf_counter()
+r = ingest([sys.argv[1]], sys.argv[2], validate=sys.argv[3] == "1", jobs=int(sys.argv[4]), bar=False)
+s = time.perf_counter() - t
+print(json.dumps({"articles": r.articles, "errors": len(r.errors), "meetings": r.meetings,
+                  "triples": r.triples,
+                  "seconds": s, "chars": r.bytes,
+                  "rss_parent_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
+
+
+def run_ingest(corpus: Path, store: Path, validate: bool, jobs: int) -> dict[str, Any]:
+    shutil.rmtree(store, ignore_errors=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _INGEST_CHILD, str(corpus), str(store), "1" if validate else "0", str(jobs)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    r["articles_per_s"] = r["articles"] / r["seconds"]
+    r["mb_per_s"] = r["chars"] / 1e6 / r["seconds"]
+    return r
+
+
+def bench_ingest(work: Path, n: int, jobs: int) -> dict[str, Any]:
+    small = min(n, 300)
+    res: dict[str, Any] = {"articles": n, "jobs": jobs}
+    for count in {n, small}:
+        corpus = work / f"corpus-{count}"
+        if not corpus.exists():
+            generate.write_dir(count, corpus, seed=7)
+    res["mb"] = sum(f.stat().st_size for f in (work / f"corpus-{n}").iterdir()) / 1e6
+    for label, validate, j, count in (
+        ("jobs=N, validation (the CLI default)", True, jobs, n),
+        ("jobs=N, no validation", False, jobs, n),
+        (f"jobs=1, no validation ({small} articles)", False, 1, small),
+    ):
+        log(f"ingest {count} articles ({label})")
+        res[label] = run_ingest(work / f"corpus-{count}", work / "ingest-store", validate, j)
+    return res
+
+
+# -- 3. a store of >= 1M triples, and the store-write baseline -----------------------------------------
+
+
+def _payload(x: Any) -> tuple[str, str, int]:
+    from defkg.ingest import ntriples
+    from defkg.pipeline.triples import to_graph
+
+    g = to_graph(x)
+    return str(g.identifier), ntriples(g), len(g)
+
+
+def _payloads(n: int, seed: int) -> list[tuple[str, str, int]]:
+    with get_context("fork").Pool(os.cpu_count() or 1) as pool:
+        return pool.map(_payload, generate.extractions(n, seed=seed), chunksize=32)
+
+
+def build_stores(work: Path, n: int, baseline: bool) -> tuple[Path, Any, dict[str, Any]]:
+    from defkg.ingest import ensure_ontology, write_batch
+    from defkg.store import Store
+
+    log(f"building {n} synthetic article graphs")
+    payloads = _payloads(n, seed=5)
+    triples = sum(p[2] for p in payloads)
+    store_dir = work / "query-store"
+    shutil.rmtree(store_dir, ignore_errors=True)
+    res: dict[str, Any] = {"articles": n, "triples": triples}
+    log(f"loading {triples:,} triples into Oxigraph")
+    rss0 = maxrss_mb()
+    t0 = time.perf_counter()
+    with Store(store_dir) as st:
+        ensure_ontology(st)
+        for i in range(0, len(payloads), 200):
+            write_batch(st, [(g, nt) for g, nt, _ in payloads[i : i + 200]])
+        stored = len(st)
+    t1 = time.perf_counter()
+    res["oxigraph"] = {
+        "seconds": t1 - t0,
+        "graphs_per_s": n / (t1 - t0),
+        "triples_per_s": triples / (t1 - t0),
+        "quads": stored,
+    }
+    res["store_dir_mb"] = sum(f.stat().st_size for f in store_dir.rglob("*") if f.is_file()) / 1e6
+    ds = None
+    if baseline:
+        from rdflib import Dataset, URIRef
+
+        log("loading the same graphs into rdflib's in-memory Dataset")
+        ds = Dataset(default_union=True)
+        t0 = time.perf_counter()
+        for g, nt, _ in payloads:
+            ds.graph(URIRef(g)).parse(data=nt, format="nt")
+        from defkg.ingest import ontology_files
+
+        for f in ontology_files():
+            ds.graph(URIRef("https://w3id.org/defkg/ontology")).parse(f, format="turtle")
+        t1 = time.perf_counter()
+        res["rdflib"] = {
+            "seconds": t1 - t0,
+            "graphs_per_s": n / (t1 - t0),
+            "triples_per_s": triples / (t1 - t0),
+            "rss_mb_after": maxrss_mb() - rss0,
+        }
+        res["ratio"] = res["rdflib"]["seconds"] / res["oxigraph"]["seconds"]
+    del payloads
+    return store_dir, ds, res
+
+
+def _sub(name: str, text: str) -> str:
+    from defkg import queries
+
+    return queries.substitute(text, {"a": "TUR", "b": "GBR"}) if name == "meetings-between" else text
+
+
+def named_sparql() -> dict[str, str]:
+    from defkg import queries
+
+    return {name: _sub(name, q.text) for name, q in queries.named_queries().items()}
+
+
+def proposed_sparql() -> dict[str, str]:
+    """Rewrites of the named queries in benchmarks/queries/ (entity descriptions deduplicated)."""
+    return {
+        f.stem: _sub(f.stem, f.read_text(encoding="utf-8")) for f in sorted((HERE / "queries").glob("*.rq"))
+    }
+
+
+def _latency(st: Any, sparql: str, runs: int) -> dict[str, Any]:
+    from defkg import queries
+
+    times, nrows = [], 0
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        nrows = len(queries.to_table(st.query(sparql)).rows)
+        times.append(time.perf_counter() - t0)
+    return {"rows": nrows, "p50_ms": 1000 * pct(times, 0.5), "p95_ms": 1000 * pct(times, 0.95), "runs": runs}
+
+
+def bench_queries(
+    store_dir: Path, ds: Any, runs: int, rdflib_runs: int, rdflib_timeout: int, probe_timeout: int
+) -> dict[str, Any]:
+    from defkg import queries
+    from defkg.errors import QueryError
+    from defkg.store import Store
+    from defkg.vocab import PREFIXES
+
+    res: dict[str, Any] = {}
+    proposed = proposed_sparql()
+    for name, sparql in named_sparql().items():
+        res[name] = {}
+        for variant, text in (("named", sparql), ("proposed", proposed.get(name))):
+            if text is None:
+                continue
+            # a first run in a child process that is killed after probe_timeout (queries.run)
+            t0 = time.perf_counter()
+            try:
+                queries.run(store_dir, text, "csv", timeout=probe_timeout)
+            except QueryError as e:
+                res[name][variant] = {"timeout_s": probe_timeout, "error": str(e)}
+                log(f"query {name} ({variant}): {e}")
+                continue
+            first = time.perf_counter() - t0
+            with Store(store_dir, read_only=True) as st:
+                n = runs if first < 2 else 3 if first < 10 else 1
+                res[name][variant] = _latency(st, text, n)
+            log(f"query {name} ({variant}): {res[name][variant]}")
+    t0 = time.perf_counter()
+    queries.run(store_dir, named_sparql()["articles"], "json", timeout=60)
+    res["_cli_articles_end_to_end_ms"] = 1000 * (time.perf_counter() - t0)
+    if ds is None:
+        return res
+    ns = dict(PREFIXES)
+    old = signal.signal(signal.SIGALRM, _alarm)
+    try:
+        for name, sparql in named_sparql().items():
+            times: list[float] = []
+            rows = None
+            for _ in range(rdflib_runs):
+                signal.alarm(rdflib_timeout)
+                t0 = time.perf_counter()
+                try:
+                    rows = len(list(ds.query(sparql, initNs=ns)))
+                    times.append(time.perf_counter() - t0)
+                except Timeout:
+                    times = []
+                    break
+                finally:
+                    signal.alarm(0)
+            r: dict[str, Any] = (
+                {"rows": rows, "p50_ms": 1000 * pct(times, 0.5), "p95_ms": 1000 * pct(times, 0.95)}
+                if times
+                else {"timeout_s": rdflib_timeout}
+            )
+            res[name]["rdflib"] = r
+            log(f"rdflib {name}: {r}")
+    finally:
+        signal.signal(signal.SIGALRM, old)
+    return res
+
+
+# -- 4. export ----------------------------------------------------------------------------------------
+
+
+def bench_export(store_dir: Path, ds: Any, work: Path) -> dict[str, Any]:
+    from defkg.export import export
+    from defkg.store import Store
+
+    res: dict[str, Any] = {}
+    out = work / "export"
+    shutil.rmtree(out, ignore_errors=True)
+    with Store(store_dir, read_only=True) as st:
+        for fmt in ("nquads", "trig", "turtle", "nt"):
+            t0 = time.perf_counter()
+            path = export(st, fmt, out)
+            res[fmt] = {"seconds": time.perf_counter() - t0, "mb": path.stat().st_size / 1e6}
+            log(f"export {fmt}: {res[fmt]['seconds']:.1f} s")
+    if ds is not None:
+        for fmt, rfmt in (("nquads", "nquads"), ("trig", "trig")):
+            t0 = time.perf_counter()
+            ds.serialize(destination=str(out / f"rdflib.{fmt}"), format=rfmt)
+            res[fmt]["rdflib_seconds"] = time.perf_counter() - t0
+            res[fmt]["ratio"] = res[fmt]["rdflib_seconds"] / res[fmt]["seconds"]
+            log(f"rdflib export {fmt}: {res[fmt]['rdflib_seconds']:.1f} s")
+    shutil.rmtree(out, ignore_errors=True)
+    return res
+
+
+# -- 5. view ------------------------------------------------------------------------------------------
+
+
+def bench_view(store_dir: Path, sizes: list[int]) -> dict[str, Any]:
+    try:
+        from defkg import analysis, view
+    except ImportError:
+        return {"note": "defkg.view is not there"}
+    from defkg.store import Store
+
+    res: dict[str, Any] = {}
+    with Store(store_dir, read_only=True) as st:
+        t0 = time.perf_counter()
+        kg = analysis.knowledge_graph(st)
+        res["knowledge_graph"] = {
+            "seconds": time.perf_counter() - t0,
+            "nodes": kg.number_of_nodes(),
+            "edges": kg.number_of_edges(),
+        }
+    for n in sizes:
+        if n > kg.number_of_nodes():
+            res[str(n)] = {"note": f"the graph has only {kg.number_of_nodes()} nodes"}
+            continue
+        g = view.select(kg, None, None, 2, n)
+        t0 = time.perf_counter()
+        page = view.render_html(g)
+        res[str(n)] = {
+            "seconds": time.perf_counter() - t0,
+            "nodes": g.number_of_nodes(),
+            "edges": g.number_of_edges(),
+            "html_mb": len(page.encode("utf-8")) / 1e6,
+        }
+        log(f"view {n}: {res[str(n)]['seconds']:.1f} s")
+    return res
+
+
+# -- report -------------------------------------------------------------------------------------------
+
+
+def markdown(r: dict[str, Any]) -> str:
+    L: list[str] = []
+    m = r["machine"]
+    L.append(
+        f"Run {r['date']} on {m['cpus']} cores ({m['processor'] or m['machine']}), Python {m['python']}, "
+        f"pyoxigraph {m['pyoxigraph']}, rdflib {m['rdflib']}. Command: `{r['command']}`.\n"
+    )
+    s = r.get("stages")
+    if s:
+        L.append(f"### 1. Extraction per core ({s['articles']} generated reports, {s['mb']:.2f} MB)\n")
+        L.append("| stage | ms / article | share |")
+        L.append("|---|---:|---:|")
+        for k, v in s["ms_per_article"].items():
+            L.append(f"| {k} | {v:.2f} | {100 * s['share'][k]:.0f}% |")
+        L.append("")
+        L.append(
+            f"Extraction (read + extract): **{s['extract_articles_per_s_core']:.0f} articles/s, "
+            f"{s['extract_mb_per_s_core']:.2f} MB/s per core**; all stages "
+            f"{s['all_stages_articles_per_s_core']:.0f} articles/s per core "
+            f"({s['no_validate_articles_per_s_core']:.0f} without validation). "
+            f"{s['meetings_per_article']:.2f} meetings and {s['triples_per_article']:.0f} triples per "
+            "article; "
+            f"{s['validation_failures']} failed validation.\n"
+        )
+        nt = s["ntriples_ms"]
+        L.append(
+            f"N-Triples writing: defkg {nt['defkg.ingest.ntriples']:.2f} ms/article vs rdflib "
+            f"`serialize(format='nt')` {nt['rdflib serialize(nt)']:.2f} ms "
+            f"({nt['rdflib serialize(nt)'] / nt['defkg.ingest.ntriples']:.1f}×).\n"
+        )
+    ing = r.get("ingest")
+    if ing:
+        L.append(f"### 2. Ingest (`defkg.ingest.ingest`, {ing['articles']} files, {ing['mb']:.1f} MB)\n")
+        L.append("| run | articles/s | MB/s | seconds | triples | peak RSS parent / worker (MB) |")
+        L.append("|---|---:|---:|---:|---:|---:|")
+        for k, v in ing.items():
+            if isinstance(v, dict):
+                L.append(
+                    f"| {k.replace('N', str(ing['jobs']))} | **{v['articles_per_s']:.0f}** | "
+                    f"{v['mb_per_s']:.2f} | {v['seconds']:.1f} | {v['triples']:,} | "
+                    f"{v['rss_parent_mb']:.0f} / {v['rss_worker_mb']:.0f} |"
+                )
+        L.append("")
+    big = r.get("big")
+    if big:
+        L.append(
+            f"100k run: {big['articles']:,} articles in {big['seconds']:.0f} s "
+            f"({big['articles_per_s']:.0f}/s), peak RSS parent {big['rss_parent_mb']:.0f} MB, "
+            f"worker {big['rss_worker_mb']:.0f} MB.\n"
+        )
+    st = r.get("store")
+    if st:
+        L.append(
+            f"### 3. Store load and named queries ({st['articles']:,} synthetic article graphs, "
+            f"{st['triples']:,} triples; store on disk {st['store_dir_mb']:.0f} MB)\n"
+        )
+        o = st["oxigraph"]
+        line = (
+            f"Load: Oxigraph {o['seconds']:.1f} s ({o['triples_per_s']:,.0f} triples/s, "
+            "200 graphs a transaction)"
+        )
+        if "rdflib" in st:
+            b = st["rdflib"]
+            line += (
+                f"; rdflib Dataset {b['seconds']:.1f} s ({b['triples_per_s']:,.0f} triples/s, "
+                f"+{b['rss_mb_after']:.0f} MB RSS): **{st['ratio']:.1f}×**"
+            )
+        L.append(line + ".\n")
+    q = r.get("queries")
+    if q:
+        L.append(
+            "| query | rows | Oxigraph p50 ms (named) | p95 | Oxigraph p50 ms (proposed rewrite) | p95 "
+            "| rdflib p50 ms (named) | rdflib / best Oxigraph |"
+        )
+        L.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+
+        def cell(v: dict | None) -> tuple[str, str, float | None]:
+            if not v:
+                return "-", "-", None
+            if "timeout_s" in v:
+                return f"> {1000 * v['timeout_s']:,.0f} (stopped)", "-", 1000.0 * v["timeout_s"]
+            return f"{v['p50_ms']:,.1f}", f"{v['p95_ms']:,.1f}", v["p50_ms"]
+
+        for name, v in q.items():
+            if name.startswith("_"):
+                continue
+            n50, n95, nv = cell(v.get("named"))
+            p50, p95, pv = cell(v.get("proposed"))
+            b50, _, bv = cell(v.get("rdflib"))
+            rows = next((x["rows"] for x in (v.get("proposed"), v.get("named")) if x and "rows" in x), "-")
+            finished = [
+                x for x, w in ((nv, v.get("named")), (pv, v.get("proposed"))) if x and w and "p50_ms" in w
+            ]
+            best = min(finished) if finished else None
+            if bv is not None and best:
+                ratio = f"{'> ' if 'timeout_s' in v['rdflib'] else ''}{bv / best:,.0f}×"
+            else:
+                ratio = "-"
+            L.append(f"| {name} | {rows} | {n50} | {n95} | {p50} | {p95} | {b50} | {ratio} |")
+        L.append("")
+        if "_cli_articles_end_to_end_ms" in q:
+            L.append(
+                f"`queries.run` (the CLI path: child process with a timeout) adds a fixed cost: "
+                f"`articles` end to end {q['_cli_articles_end_to_end_ms']:.0f} ms.\n"
+            )
+    e = r.get("export")
+    if e:
+        L.append("### 4. Export of the same store\n")
+        L.append("| format | seconds | MB | rdflib seconds | ratio |")
+        L.append("|---|---:|---:|---:|---:|")
+        for fmt, v in e.items():
+            rs = f"{v['rdflib_seconds']:.1f}" if "rdflib_seconds" in v else "-"
+            ra = f"{v['ratio']:.1f}×" if "ratio" in v else "-"
+            L.append(f"| {fmt} | {v['seconds']:.1f} | {v['mb']:.0f} | {rs} | {ra} |")
+        L.append("")
+    v = r.get("view")
+    if v:
+        L.append("### 5. View generation (`defkg.view.render_html`, largest nodes of the knowledge graph)\n")
+        if "note" in v:
+            L.append(v["note"] + "\n")
+        else:
+            kg = v["knowledge_graph"]
+            L.append(
+                f"Knowledge graph from the store: {kg['seconds']:.1f} s ({kg['nodes']:,} nodes, "
+                f"{kg['edges']:,} edges).\n"
+            )
+            L.append("| nodes | edges | seconds | HTML MB |")
+            L.append("|---:|---:|---:|---:|")
+            for n, x in v.items():
+                if n == "knowledge_graph":
+                    continue
+                if "note" in x:
+                    L.append(f"| {n} | - | {x['note']} | - |")
+                else:
+                    L.append(f"| {x['nodes']:,} | {x['edges']:,} | {x['seconds']:.1f} | {x['html_mb']:.1f} |")
+            L.append("")
+    mem = r.get("memory")
+    if mem:
+        L.append(
+            f"### 6. Peak memory\n\nBenchmark process (stores, both baselines): "
+            f"{mem['benchmark_mb']:.0f} MB.\n"
+        )
+    return "\n".join(L)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="small sizes, to check the script")
+    ap.add_argument("--stage-articles", type=int, default=300)
+    ap.add_argument("--ingest-articles", type=int, default=1200)
+    ap.add_argument("--query-articles", type=int, default=2500, help="2,500 synthetic graphs ~ 1.06M triples")
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--rdflib-runs", type=int, default=3)
+    ap.add_argument("--rdflib-timeout", type=int, default=60)
+    ap.add_argument("--probe-timeout", type=int, default=30, help="stop an Oxigraph query after this")
+    ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument(
+        "--big", type=int, default=0, help="also ingest this many articles (JSON Lines) for memory"
+    )
+    ap.add_argument("--view-sizes", default="1000,5000,20000")
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "defkg-bench")
+    ap.add_argument("--out", type=Path, default=HERE / "results.json")
+    ap.add_argument("--update-readme", action="store_true")
+    ap.add_argument("--skip", default="", help="comma-separated: stages,ingest,queries,export,view")
+    a = ap.parse_args(argv)
+    if a.quick:
+        a.stage_articles, a.ingest_articles, a.query_articles, a.runs, a.rdflib_runs = 50, 300, 200, 5, 1
+        a.view_sizes = "100,500"
+    skip = set(filter(None, a.skip.split(",")))
+    a.work.mkdir(parents=True, exist_ok=True)
+    import pyoxigraph
+    import rdflib
+
+    jobs = os.cpu_count() or 1
+    r: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "command": "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "machine": {
+            "cpus": jobs,
+            "machine": platform.machine(),
+            "processor": platform.processor(),
+            "python": platform.python_version(),
+            "pyoxigraph": pyoxigraph.__version__,
+            "rdflib": rdflib.__version__,
+        },
+    }
+    if "stages" not in skip:
+        log("stages")
+        r["stages"] = bench_stages(a.stage_articles)
+    if "ingest" not in skip:
+        r["ingest"] = bench_ingest(a.work, a.ingest_articles, jobs)
+    if a.big:
+        big = a.work / f"big-{a.big}.jsonl"
+        if not big.exists():
+            log(f"writing {a.big} reports to {big}")
+            generate.write_jsonl(a.big, big, seed=9)
+        log(f"ingest {a.big} articles (memory run)")
+        r["big"] = run_ingest(big, a.work / "big-store", False, jobs)
+    if not ({"queries", "export", "view"} <= skip):
+        store_dir, ds, r["store"] = build_stores(a.work, a.query_articles, not a.no_baseline)
+        if "queries" not in skip:
+            r["queries"] = bench_queries(
+                store_dir, ds, a.runs, a.rdflib_runs, a.rdflib_timeout, a.probe_timeout
+            )
+        if "export" not in skip:
+            r["export"] = bench_export(store_dir, ds, a.work)
+        del ds
+        if "view" not in skip:
+            r["view"] = bench_view(store_dir, [int(x) for x in a.view_sizes.split(",")])
+    r["memory"] = {"benchmark_mb": maxrss_mb()}
+    if skip and a.out.exists():  # keep the parts not run this time from the previous results
+        previous = json.loads(a.out.read_text(encoding="utf-8"))
+        for k, v in previous.items():
+            if k not in r:
+                r[k] = v
+        r["partial"] = f"this run: all but {', '.join(sorted(skip))}; the rest from {previous.get('date')}"
+    a.out.write_text(json.dumps(r, indent=1), encoding="utf-8")
+    md = markdown(r)
+    print(md)
+    if a.update_readme:
+        readme = HERE / "README.md"
+        text = readme.read_text(encoding="utf-8")
+        start, end = "<!-- results -->", "<!-- /results -->"
+        if start in text and end in text:
+            text = text[: text.index(start) + len(start)] + "\n" + md + "\n" + text[text.index(end) :]
+            readme.write_text(text, encoding="utf-8")
+            log(f"updated {readme}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
