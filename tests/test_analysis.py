@@ -130,7 +130,7 @@ ARTICLES = [
 ]
 
 TOPICS = {
-    "nato": TopicRef("nato", "NATO", "Organization", qid="Q7184", label_en="NATO"),
+    "nato": TopicRef("nato", "NATO", "InternationalOrganization", qid="Q7184", label_en="NATO"),
     "ukraine": TopicRef("ukraine", "Ukraine", "State", iso3=None, label_en="Ukraine"),
 }
 
@@ -428,3 +428,28 @@ def test_cli_graph_export(store_path, tmp_path, fmt):
 def test_cli_analyse_missing_store(tmp_path):
     result = CliRunner().invoke(cli, ["analyse", "--store", str(tmp_path / "nope")])
     assert result.exit_code == 1
+
+
+def test_meeting_kind_and_timeline_fields(store):
+    g = analysis.knowledge_graph(store)
+    kinds = {d["meeting_kind"] for _, d in g.nodes(data=True) if d["kind"] == "Meeting"}
+    assert kinds == {"Talks"}
+    [first, second] = analysis.timeline(store, "TUR", "GBR")
+    assert (first.kind, first.articles, first.url) == ("Talks", 1, "https://news.example/tr-gb-1")
+    assert second.label.startswith("United Kingdom")
+
+
+def test_one_query_per_graph(store, monkeypatch):
+    """Graphs are read with a fixed number of queries, whatever their size."""
+    calls = []
+    real = Store.query
+
+    def counting(self, sparql, union=True):
+        calls.append(sparql)
+        return real(self, sparql, union)
+
+    monkeypatch.setattr(Store, "query", counting)
+    for build in (analysis.state_graph, analysis.actor_graph, analysis.knowledge_graph):
+        calls.clear()
+        build(store)
+        assert len(calls) == 1

@@ -11,6 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from defkg import view
@@ -236,5 +237,24 @@ def test_screenshot_for_readme(browser, tmp_path):
         s.page.screenshot(path=str(SCREENSHOT))
         assert SCREENSHOT.stat().st_size > 10_000
         assert s.external == [] and s.errors == [] and s.dialogs == []
+    finally:
+        s.close()
+
+
+@pytest.mark.parametrize("n", [0, 1, 2])
+def test_tiny_graphs_settle(browser, tmp_path, n):
+    g = nx.DiGraph()
+    for i in range(n):
+        g.add_node(i, kind="State", label=f"State {i}", iso3=f"S{i:02d}")
+    if n == 2:
+        g.add_edge(0, 1, relation="participant")
+    path = tmp_path / "tiny.html"
+    path.write_text(view.render_html(g), encoding="utf-8")
+    s = Session(browser, path)
+    try:
+        assert s.page.evaluate("network.body.data.nodes.length") == n
+        assert s.errors == [] and s.external == []
+        if n == 0:
+            assert "Nothing to draw" in s.info()
     finally:
         s.close()

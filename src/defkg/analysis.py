@@ -17,7 +17,7 @@ as they are:
 * :func:`ego_network`, :func:`timeline` – one actor's neighbourhood, meetings of two states.
 
 PageRank is computed here by power iteration (networkx's ``pagerank`` needs SciPy, which
-defkg does not depend on); betweenness is sampled (``k`` pivots) above 2,000 nodes.
+defkg does not depend on); betweenness is sampled (150 pivots) above 1,000 nodes.
 """
 
 from __future__ import annotations
@@ -41,108 +41,31 @@ _ISO3 = re.compile(r"^[A-Za-z]{3}$")
 DK_NS = "https://w3id.org/defkg/ontology#"
 
 # -- SPARQL --------------------------------------------------------------------------------------
+#
+# The store's default graph is the union of the article graphs, and a fact stated by many
+# articles ("TUR dk:iso3 'TUR'", a state's label...) comes back once per article graph. A join
+# over such facts multiplies the copies (Türkiye in 1,000 articles: 10^9 rows), so each graph is
+# read with ONE query that is a UNION of "tables": DISTINCT projections of a single triple
+# pattern each (linear in the store), joined here in Python.
 
-_STATE_ROWS = """
-SELECT ?meeting ?iso (SAMPLE(?l) AS ?label) (SAMPLE(?q) AS ?qid) (MIN(?s) AS ?start)
-WHERE {
-  ?meeting a dk:Meeting ; dk:participatingState ?st .
-  ?st dk:iso3 ?iso .
-  OPTIONAL { ?st rdfs:label ?l . FILTER(LANG(?l) = "en") }
-  OPTIONAL { ?st dk:wikidata ?w . BIND(STRAFTER(STR(?w), "/entity/") AS ?q) }
-  OPTIONAL { ?meeting schema:startDate ?s }
+_ORG_KINDS = [
+    "Organization",
+    "GovernmentBody",
+    "Ministry",
+    "ArmedForce",
+    "Agency",
+    "InternationalOrganization",
+    "Company",
+    "ArmedNonStateGroup",
+]
+_NODE_KINDS = {
+    **{DK_NS + k: "Organization" for k in _ORG_KINDS},
+    DK_NS + "State": "State",
+    DK_NS + "Official": "Official",
+    DK_NS + "Meeting": "Meeting",
+    DK_NS + "Topic": "Topic",
 }
-GROUP BY ?meeting ?iso
-"""
-
-# Participations (row kind "p") and affiliations (row kind "a") in one query.
-_ACTOR_ROWS = """
-SELECT ?row ?meeting ?start ?person ?name ?iso ?stateLabel ?org ?orgLabel ?orgType ?orgIso
-WHERE {
-  {
-    BIND("p" AS ?row)
-    ?meeting a dk:Meeting ; dk:participant ?person .
-    ?person foaf:name ?name .
-    OPTIONAL { ?meeting schema:startDate ?start }
-    OPTIONAL { ?person dk:nationality ?st . ?st dk:iso3 ?iso .
-               OPTIONAL { ?st rdfs:label ?stateLabel . FILTER(LANG(?stateLabel) = "en") } }
-  } UNION {
-    BIND("a" AS ?row)
-    ?person a dk:Official ; dk:affiliation ?org .
-    ?org a ?orgType .
-    OPTIONAL { ?org rdfs:label ?orgLabel }
-    OPTIONAL { ?org dk:ofState/dk:iso3 ?orgIso }
-  }
-}
-"""
-
-_EDGES = """
-SELECT ?s ?rel ?o (SAMPLE(?sent) AS ?sentence) (SAMPLE(?u) AS ?url) (SAMPLE(?h) AS ?headline)
-WHERE {
-  VALUES ?rel { dk:participatingState dk:hostState dk:participant dk:nationality dk:affiliation
-                dk:topic dk:ofState }
-  ?s ?rel ?o .
-  FILTER(isIRI(?o))
-  OPTIONAL {
-    ?e rdf:subject ?s ; rdf:predicate ?rel ; rdf:object ?o ; dk:sentence ?sent .
-    OPTIONAL { ?e prov:wasQuotedFrom ?a . OPTIONAL { ?a schema:url ?u } OPTIONAL { ?a schema:headline ?h } }
-  }
-}
-GROUP BY ?s ?rel ?o
-"""
-
-_NODES = """
-SELECT ?n ?kind (SAMPLE(?en) AS ?labelEn) (SAMPLE(?any) AS ?label)
-       (GROUP_CONCAT(DISTINCT ?nm; separator="\t") AS ?names)
-       (SAMPLE(?iso) AS ?iso3) (MIN(?sd) AS ?start) (SAMPLE(?mk) AS ?meetingKind)
-       (SAMPLE(?pl) AS ?place) (SAMPLE(?stl) AS ?status) (SAMPLE(?tt) AS ?title)
-       (SAMPLE(?rk) AS ?rank) (SAMPLE(?u) AS ?url) (SAMPLE(?h) AS ?headline)
-       (SAMPLE(?sent) AS ?sentence) (COUNT(DISTINCT ?a) AS ?articles)
-WHERE {
-  VALUES (?t ?kind) {
-    (dk:State "State") (dk:Official "Official") (dk:Meeting "Meeting") (dk:Topic "Topic")
-    (dk:Organization "Organization") (dk:GovernmentBody "Organization") (dk:Ministry "Organization")
-    (dk:ArmedForce "Organization") (dk:Agency "Organization") (dk:InternationalOrganization "Organization")
-    (dk:Company "Organization") (dk:ArmedNonStateGroup "Organization")
-  }
-  ?n a ?t .
-  OPTIONAL { ?n rdfs:label ?en . FILTER(LANG(?en) = "en") }
-  OPTIONAL { ?n rdfs:label ?any }
-  OPTIONAL { ?n foaf:name ?nm }
-  OPTIONAL { ?n dk:iso3 ?iso }
-  OPTIONAL { ?n schema:startDate ?sd }
-  OPTIONAL { ?n a ?mk . FILTER(?kind = "Meeting" && ?mk != dk:Meeting && STRSTARTS(STR(?mk), STR(dk:))) }
-  OPTIONAL { ?n schema:location/rdfs:label ?pl }
-  OPTIONAL { ?n dk:status/rdfs:label ?stl . FILTER(LANG(?stl) = "en") }
-  OPTIONAL { ?n org:holds/dk:title ?tt }
-  OPTIONAL { ?n dk:rank/skos:prefLabel ?rk . FILTER(LANG(?rk) = "en") }
-  OPTIONAL {
-    ?n dk:reportedIn ?a .
-    OPTIONAL { ?a schema:url ?u } OPTIONAL { ?a schema:headline ?h }
-    OPTIONAL { ?e rdf:subject ?n ; rdf:predicate dk:reportedIn ; dk:sentence ?sent }
-  }
-}
-GROUP BY ?n ?kind
-"""
-
-_TIMELINE = """
-SELECT ?meeting (MIN(?s) AS ?start) (SAMPLE(?mk) AS ?kind) (SAMPLE(?l) AS ?label) (SAMPLE(?pl) AS ?place)
-       (SAMPLE(?stl) AS ?status) (COUNT(DISTINCT ?a) AS ?articles) (SAMPLE(?u) AS ?url)
-       (SAMPLE(?h) AS ?headline)
-WHERE {
-  ?meeting a dk:Meeting ; dk:participatingState ?sa, ?sb .
-  ?sa dk:iso3 "%(a)s" . ?sb dk:iso3 "%(b)s" .
-  OPTIONAL { ?meeting rdfs:label ?l }
-  OPTIONAL { ?meeting schema:startDate ?s }
-  OPTIONAL { ?meeting a ?mk . FILTER(?mk != dk:Meeting && STRSTARTS(STR(?mk), STR(dk:))) }
-  OPTIONAL { ?meeting schema:location/rdfs:label ?pl }
-  OPTIONAL { ?meeting dk:status/rdfs:label ?stl . FILTER(LANG(?stl) = "en") }
-  OPTIONAL { ?meeting dk:reportedIn ?a . OPTIONAL { ?a schema:url ?u } OPTIONAL { ?a schema:headline ?h } }
-}
-GROUP BY ?meeting
-ORDER BY ?start ?meeting
-"""
-
-RELATION_LABELS = {
+_REL = {  # knowledge-graph edges: predicate -> relation shown
     "participatingState": "participant",
     "hostState": "host",
     "participant": "participant",
@@ -151,24 +74,82 @@ RELATION_LABELS = {
     "topic": "topic",
     "ofState": "of state",
 }
+RELATION_LABELS = _REL
+
+_TABLES: dict[str, tuple[int, str]] = {  # name -> (columns ?a ?b ..., one triple pattern)
+    "states": (2, "?a dk:participatingState ?b"),
+    "iso": (2, "?a dk:iso3 ?b"),
+    "en": (2, '?a rdfs:label ?b . FILTER(LANGMATCHES(LANG(?b), "en"))'),
+    "label": (2, "?a rdfs:label ?b"),
+    "qid": (2, "?a dk:wikidata ?b"),
+    "start": (2, "?a schema:startDate ?b"),
+    "participant": (2, "?a dk:participant ?b"),
+    "name": (2, "?a foaf:name ?b"),
+    "nationality": (2, "?a dk:nationality ?b"),
+    "affiliation": (2, "?a dk:affiliation ?b"),
+    "ofState": (2, "?a dk:ofState ?b"),
+    "kind": (2, "?a a ?b . FILTER(STRSTARTS(STR(?b), STR(dk:)) && ?b NOT IN (dk:Evidence, dk:Article))"),
+    "edge": (3, f"VALUES ?b {{ {' '.join('dk:' + p for p in _REL)} }} ?a ?b ?c . FILTER(isIRI(?c))"),
+    # evidence of the facts the graphs draw, read inside each article's graph (evidence nodes
+    # belong to one article, so no copies to join)
+    "evidence": (
+        5,
+        f"GRAPH ?g {{ VALUES ?b {{ {' '.join('dk:' + p for p in _REL)} dk:reportedIn }} "
+        "?e rdf:predicate ?b ; rdf:subject ?a ; rdf:object ?c ; dk:sentence ?d ; prov:wasQuotedFrom ?f }",
+    ),
+    "reportedIn": (2, "?a dk:reportedIn ?b"),
+    "url": (2, "?a schema:url ?b"),
+    "headline": (2, "?a schema:headline ?b"),
+    "location": (2, "?a schema:location ?b"),
+    "status": (2, "?a dk:status ?b"),
+    "holds": (2, "?a org:holds ?b"),
+    "title": (2, "?a dk:title ?b"),
+    "rank": (2, "?a dk:rank ?b"),
+    "prefLabel": (2, '?a skos:prefLabel ?b . FILTER(LANGMATCHES(LANG(?b), "en"))'),
+}
+_COLS = ("a", "b", "c", "d", "f")
 
 
-def _rows(store: Store, sparql: str) -> list[dict[str, str]]:
-    """Rows of a SELECT as dicts of variable -> lexical value (unbound variables left out)."""
+def _tables_query(names: Sequence[str]) -> str:
+    parts = []
+    for name in names:
+        width, pattern = _TABLES[name]
+        cols = " ".join("?" + c for c in _COLS[:width])
+        parts.append(f'  {{ {{ SELECT DISTINCT {cols} WHERE {{ {pattern} }} }} BIND("{name}" AS ?t) }}')
+    return "SELECT ?t " + " ".join("?" + c for c in _COLS) + " WHERE {\n" + "\n  UNION\n".join(parts) + "\n}"
+
+
+def _tables(store: Store, names: Sequence[str]) -> dict[str, list[tuple[str, ...]]]:
+    """One query reading the named tables; rows are tuples of lexical values."""
+    out: dict[str, list[tuple[str, ...]]] = {n: [] for n in names}
+    widths = {n: _TABLES[n][0] for n in names}
     try:
-        results = store.query(sparql)
-        names = [v.value for v in results.variables]
-        out = []
-        for sol in results:
-            row = {}
-            for i, name in enumerate(names):
-                term = sol[i]
-                if term is not None:
-                    row[name] = term.value
-            out.append(row)
-        return out
+        for sol in store.query(_tables_query(names)):  # columns: ?t ?a ?b ?c ?d ?f
+            name = sol[0].value
+            w = widths[name]
+            if w == 2:
+                out[name].append((sol[1].value, sol[2].value))
+            else:
+                out[name].append(tuple(sol[i].value if sol[i] is not None else "" for i in range(1, w + 1)))
     except (SyntaxError, OSError) as e:
         raise QueryError(f"analysis query failed: {e}") from e
+    return out
+
+
+def _one(rows: Iterable[tuple[str, ...]]) -> dict[str, str]:
+    """subject -> one value (the smallest, so the choice is stable)."""
+    out: dict[str, str] = {}
+    for a, b, *_ in rows:
+        if a not in out or b < out[a]:
+            out[a] = b
+    return out
+
+
+def _many(rows: Iterable[tuple[str, ...]]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for a, b, *_ in rows:
+        out[a].add(b)
+    return out
 
 
 def _local(iri: str) -> str:
@@ -188,6 +169,31 @@ def _date_span(dates: Iterable[str]) -> tuple[str, str]:
     return (ds[0], ds[-1]) if ds else ("", "")
 
 
+def _qid(iri: str) -> str:
+    return iri.rsplit("/entity/", 1)[-1] if "/entity/" in iri else ""
+
+
+def _evidence(t: dict[str, list[tuple[str, ...]]]) -> dict[tuple[str, str, str], tuple[str, str]]:
+    """(subject, predicate, object) -> (sentence, article) of one evidence node stating it
+    (the first by article and sentence, so the choice is stable)."""
+    out: dict[tuple[str, str, str], tuple[str, str]] = {}
+    for s, p, o, sentence, article in t["evidence"]:
+        key = (s, p, o)
+        if key not in out or (article, sentence) < (out[key][1], out[key][0]):
+            out[key] = (sentence, article)
+    return out
+
+
+def _meeting_states(t: dict[str, list[tuple[str, ...]]]) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """(meeting -> {state IRI: ISO code}, meeting -> earliest start date)."""
+    iso = _one(t["iso"])
+    meetings: dict[str, dict[str, str]] = defaultdict(dict)
+    for m, st in t["states"]:
+        if st in iso:
+            meetings[m][st] = iso[st]
+    return meetings, _one(t["start"])
+
+
 # -- graphs --------------------------------------------------------------------------------------
 
 
@@ -198,22 +204,21 @@ def state_graph(store: Store) -> nx.Graph:
     ``weight`` (meetings), ``first``, ``last`` (ISO dates, "" when no meeting is dated).
     A meeting of three or more states counts once for each pair.
     """
-    meetings: dict[str, dict[str, str]] = defaultdict(dict)  # meeting -> iso -> start
+    t = _tables(store, ["states", "iso", "en", "qid", "start"])
+    meetings, start = _meeting_states(t)
+    en, qid = _one(t["en"]), _one(t["qid"])
     g = nx.Graph(name="states")
-    for r in _rows(store, _STATE_ROWS):
-        iso = r["iso"]
-        meetings[r["meeting"]][iso] = r.get("start", "")
-        if iso not in g:
-            g.add_node(iso, label=r.get("label", iso), kind="State", qid=r.get("qid", ""), meetings=0)
     pair_dates: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for states in meetings.values():
-        start = min((d for d in states.values() if d), default="")
-        for iso in states:
-            g.nodes[iso]["meetings"] += 1
-        ordered = sorted(states)
-        for i, a in enumerate(ordered):
-            for b in ordered[i + 1 :]:
-                pair_dates[(a, b)].append(start)
+    for m in sorted(meetings):
+        states = meetings[m]
+        for st, code in sorted(states.items(), key=lambda kv: kv[1]):
+            if code not in g:
+                g.add_node(code, label=en.get(st, code), kind="State", qid=_qid(qid.get(st, "")), meetings=0)
+            g.nodes[code]["meetings"] += 1
+        codes = sorted(set(states.values()))
+        for i, a in enumerate(codes):
+            for b in codes[i + 1 :]:
+                pair_dates[(a, b)].append(start.get(m, ""))
     for (a, b), dates in pair_dates.items():
         first, last = _date_span(dates)
         g.add_edge(a, b, weight=len(dates), first=first, last=last, relation="met")
@@ -227,71 +232,78 @@ def actor_graph(store: Store) -> nx.Graph:
     (``weight`` = meetings together, ``first``/``last`` dates); ``member-of`` official →
     organisation and official → state; ``of-state`` organisation → state.
     """
-    names: dict[str, list[str]] = defaultdict(list)
-    person_state: dict[str, str] = {}
-    state_labels: dict[str, str] = {}
-    at_meeting: dict[str, dict[str, str]] = defaultdict(dict)  # meeting -> person -> iso
-    meeting_start: dict[str, str] = {}
-    orgs: dict[str, dict[str, str]] = {}
-    affiliations: set[tuple[str, str]] = set()
-    for r in _rows(store, _ACTOR_ROWS):
-        person = r["person"]
-        if r["row"] == "p":
-            names[person].append(r["name"])
-            iso = r.get("iso", "")
-            if iso:
-                person_state[person] = iso
-                state_labels.setdefault(iso, r.get("stateLabel", iso))
-            at_meeting[r["meeting"]][person] = iso
-            if r.get("start"):
-                meeting_start[r["meeting"]] = min(r["start"], meeting_start.get(r["meeting"], r["start"]))
-        else:
-            org = r["org"]
-            info = orgs.setdefault(org, {"labels": "", "type": "", "state": ""})
-            label = r.get("orgLabel", "")
-            if label and (not info["labels"] or len(label) < len(info["labels"])):
-                info["labels"] = label
-            if r.get("orgType", "").startswith(DK_NS) and _local(r["orgType"]) != "Organization":
-                info["type"] = _local(r["orgType"])
-            info["state"] = r.get("orgIso", info["state"])
-            affiliations.add((person, org))
+    t = _tables(
+        store,
+        [
+            "participant",
+            "name",
+            "nationality",
+            "iso",
+            "en",
+            "label",
+            "affiliation",
+            "kind",
+            "ofState",
+            "start",
+        ],
+    )
+    iso, en, start = _one(t["iso"]), _one(t["en"]), _one(t["start"])
+    anylabel = _one(t["label"])
+    names, nationality = _many(t["name"]), _one(t["nationality"])
+    kinds = _many(t["kind"])
+    of_state = _one(t["ofState"])
     g = nx.Graph(name="actors")
 
-    def state_node(iso: str) -> str:
-        from defkg import iris
+    def add_state(st: str) -> str:
+        if st not in g:
+            g.add_node(
+                st,
+                kind="State",
+                label=en.get(st, iso.get(st, _local(st))),
+                state=iso.get(st, ""),
+                org_type="",
+            )
+        return st
 
-        node = iris.state(iso)
-        if node not in g:
-            g.add_node(node, kind="State", label=state_labels.get(iso, iso), state=iso, org_type="")
-        return node
-
-    for person, ns in names.items():
-        iso = person_state.get(person, "")
-        g.add_node(person, kind="Official", label=_best_name(ns), state=iso, org_type="")
-        if iso:
-            g.add_edge(person, state_node(iso), relation="member-of", weight=1, first="", last="")
-    for person, org in sorted(affiliations):
+    at_meeting: dict[str, set[str]] = defaultdict(set)
+    for m, person in t["participant"]:
+        at_meeting[m].add(person)
+        if person not in g:
+            st = nationality.get(person, "")
+            g.add_node(
+                person,
+                kind="Official",
+                label=_best_name(names.get(person, ())) or _local(person),
+                state=iso.get(st, ""),
+                org_type="",
+            )
+            if st:
+                g.add_edge(person, add_state(st), relation="member-of", weight=1, first="", last="")
+    for person, org in sorted(t["affiliation"]):
         if person not in g:  # affiliated but never seen at a meeting
             continue
-        info = orgs[org]
         if org not in g:
+            types = sorted(_local(k) for k in kinds.get(org, ()) if _NODE_KINDS.get(k) == "Organization")
+            specific = [k for k in types if k != "Organization"]
+            st = of_state.get(org, "")
             g.add_node(
                 org,
                 kind="Organization",
-                label=info["labels"] or _local(org),
-                state=info["state"],
-                org_type=info["type"] or "Organization",
+                label=en.get(org) or anylabel.get(org) or _local(org),
+                state=iso.get(st, ""),
+                org_type=(specific or types or ["Organization"])[0],
             )
-            if info["state"]:
-                g.add_edge(org, state_node(info["state"]), relation="of-state", weight=1, first="", last="")
+            if st:
+                g.add_edge(org, add_state(st), relation="of-state", weight=1, first="", last="")
         g.add_edge(person, org, relation="member-of", weight=1, first="", last="")
     met: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for meeting, people in at_meeting.items():
+    for m, people in at_meeting.items():
         ordered = sorted(people)
         for i, a in enumerate(ordered):
             for b in ordered[i + 1 :]:
-                if people[a] and people[b] and people[a] != people[b]:
-                    met[(a, b)].append(meeting_start.get(meeting, ""))
+                sa, sb = g.nodes[a]["state"], g.nodes[b]["state"]
+                if sa and sb and sa != sb:
+                    met[(a, b)].append(start.get(m, ""))
     for (a, b), dates in met.items():
         first, last = _date_span(dates)
         g.add_edge(a, b, relation="met-with", weight=len(dates), first=first, last=last)
@@ -299,6 +311,25 @@ def actor_graph(store: Store) -> nx.Graph:
 
 
 _KIND_PRIORITY = ("State", "Meeting", "Official", "Organization", "Topic")
+_KG_TABLES = [
+    "kind",
+    "en",
+    "label",
+    "name",
+    "iso",
+    "start",
+    "location",
+    "status",
+    "holds",
+    "title",
+    "rank",
+    "prefLabel",
+    "reportedIn",
+    "url",
+    "headline",
+    "evidence",
+    "edge",
+]
 
 
 def knowledge_graph(store: Store) -> nx.DiGraph:
@@ -308,58 +339,72 @@ def knowledge_graph(store: Store) -> nx.DiGraph:
     (meetings), ``meeting_kind``, ``place``, ``status``, ``iso3``, ``title``, ``rank``, ``url``,
     ``headline``, ``sentence``, ``states`` (space-separated ISO codes the node is tied to).
     Edge attributes: ``relation`` (e.g. "participant", "member of"), ``sentence``, ``url``,
-    ``headline``. Two queries: one for the nodes, one for the edges with their evidence.
+    ``headline``. Only what meetings reach is kept (reference data loaded with the ontology is not).
     """
+    t = _tables(store, _KG_TABLES)
+    en, anylabel, iso, start = _one(t["en"]), _one(t["label"]), _one(t["iso"]), _one(t["start"])
+    names, location, status = _many(t["name"]), _one(t["location"]), _one(t["status"])
+    holds, title, rank, pref = _one(t["holds"]), _one(t["title"]), _one(t["rank"]), _one(t["prefLabel"])
+    reported, url, headline = _many(t["reportedIn"]), _one(t["url"]), _one(t["headline"])
+    evidence = _evidence(t)
+    kinds = _many(t["kind"])
     g = nx.DiGraph(name="knowledge")
-    kinds: dict[str, list[str]] = defaultdict(list)
-    rows = _rows(store, _NODES)
-    for r in rows:
-        kinds[r["n"]].append(r["kind"])
-    for r in rows:
-        n = r["n"]
-        kind = min(kinds[n], key=_KIND_PRIORITY.index)
-        if r["kind"] != kind or n in g:
+    for n, types in kinds.items():
+        found = {_NODE_KINDS[k] for k in types if k in _NODE_KINDS}
+        if not found:
             continue
-        name = _best_name(x for x in r.get("names", "").split("\t") if x)
-        label = r.get("labelEn") or r.get("label") or name or _local(n)
-        if kind == "Official":
-            label = name or label
+        kind = min(found, key=_KIND_PRIORITY.index)
+        name = _best_name(names.get(n, ()))
+        label = (name if kind == "Official" else "") or en.get(n) or anylabel.get(n) or name or _local(n)
+        articles = sorted(reported.get(n, ()))
+        article = next((a for a in articles if a in url), articles[0] if articles else "")
+        sentence = evidence.get((n, DK_NS + "reportedIn", article), ("", ""))[0]
+        meeting_kind = sorted(_local(k) for k in types if k not in _NODE_KINDS) if kind == "Meeting" else []
+        place = location.get(n, "")
         g.add_node(
             n,
             kind=kind,
             label=label,
             iri=n,
-            date=r.get("start", ""),
-            meeting_kind=_local(r["meetingKind"]) if r.get("meetingKind") else "",
-            place=r.get("place", ""),
-            status=r.get("status", ""),
-            iso3=r.get("iso3", ""),
-            title=r.get("title", ""),
-            rank=r.get("rank", ""),
-            url=r.get("url", ""),
-            headline=r.get("headline", ""),
-            sentence=r.get("sentence", ""),
-            articles=int(r.get("articles", "0") or 0),
+            date=start.get(n, ""),
+            meeting_kind=meeting_kind[0] if meeting_kind else "",
+            place=en.get(place) or anylabel.get(place, "") if place else "",
+            status=(en.get(status[n]) or _local(status[n])) if n in status else "",
+            iso3=iso.get(n, ""),
+            title=title.get(holds.get(n, ""), ""),
+            rank=pref.get(rank.get(n, ""), ""),
+            url=url.get(article, ""),
+            headline=headline.get(article, ""),
+            sentence=sentence,
+            articles=len(articles),
             states="",
         )
-    for r in _rows(store, _EDGES):
-        s, o, rel = r["s"], r["o"], _local(r["rel"])
+    for s, p, o in t["edge"]:
         if s not in g or o not in g:
             continue
+        rel = _REL.get(_local(p), _local(p))
         if g.has_edge(s, o):
-            old = g.edges[s, o]["relation"]
-            new = RELATION_LABELS.get(rel, rel)
-            if new not in old.split(", "):
-                g.edges[s, o]["relation"] = ", ".join(sorted({*old.split(", "), new}))
+            old = g.edges[s, o]["relation"].split(", ")
+            if rel not in old:
+                g.edges[s, o]["relation"] = ", ".join(sorted({*old, rel}))
             continue
+        sentence, article = evidence.get((s, p, o), ("", ""))
         g.add_edge(
             s,
             o,
-            relation=RELATION_LABELS.get(rel, rel),
-            sentence=r.get("sentence", ""),
-            url=r.get("url", ""),
-            headline=r.get("headline", ""),
+            relation=rel,
+            sentence=sentence,
+            url=url.get(article, ""),
+            headline=headline.get(article, ""),
         )
+    # only what the meetings reach (meeting -> participant -> organisation -> state): reference
+    # data loaded with the ontology (every state, organisations and their states) stays out
+    reached = {n for n, d in g.nodes(data=True) if d["kind"] == "Meeting"}
+    frontier = list(reached)
+    while frontier:
+        frontier = list({y for x in frontier for y in g.successors(x) if y not in reached})
+        reached.update(frontier)
+    g.remove_nodes_from([n for n in list(g) if n not in reached])
     _tie_states(g)
     return g
 
@@ -433,15 +478,15 @@ class Measures:
 
 
 def measures(
-    g: nx.Graph, weight: str = "weight", seed: int = SEED, betweenness_sample: int = 2000
+    g: nx.Graph, weight: str = "weight", seed: int = SEED, betweenness_sample: int = 1000
 ) -> Measures:
-    """Weighted degree, betweenness (hops; sampled with ``k`` = 500 pivots above ``betweenness_sample``
+    """Weighted degree, betweenness (hops; sampled with ``k`` = 150 pivots above ``betweenness_sample``
     nodes), PageRank (weighted) and Louvain communities (weighted, ``seed`` for reproducibility)."""
     u = g.to_undirected(as_view=True) if g.is_directed() else g
     wdeg = {n: float(v) for n, v in u.degree(weight=weight)}
     deg = dict(u.degree())
     n = u.number_of_nodes()
-    k = 500 if n > betweenness_sample else None
+    k = 150 if n > betweenness_sample else None
     btw = nx.betweenness_centrality(u, k=k, seed=seed, normalized=True) if n else {}
     pr = pagerank(u, weight=weight)
     comms = nx.community.louvain_communities(u, weight=weight, seed=seed) if n else []
@@ -511,19 +556,49 @@ def check_iso3(code: str) -> str:
 def timeline(store: Store, a: str, b: str) -> list[TimelineEntry]:
     """Meetings between states ``a`` and ``b`` (ISO alpha-3 codes) in date order; undated last."""
     a, b = check_iso3(a), check_iso3(b)
+    t = _tables(
+        store,
+        [
+            "states",
+            "iso",
+            "start",
+            "kind",
+            "en",
+            "label",
+            "location",
+            "status",
+            "reportedIn",
+            "url",
+            "headline",
+        ],
+    )
+    meetings, start = _meeting_states(t)
+    en, anylabel, location, status = _one(t["en"]), _one(t["label"]), _one(t["location"]), _one(t["status"])
+    kinds, reported, url, headline = (
+        _many(t["kind"]),
+        _many(t["reportedIn"]),
+        _one(t["url"]),
+        _one(t["headline"]),
+    )
     out = []
-    for r in _rows(store, _TIMELINE % {"a": a, "b": b}):
+    for m, states in meetings.items():
+        if not {a, b} <= set(states.values()):
+            continue
+        specific = sorted(_local(k) for k in kinds.get(m, ()) if k.startswith(DK_NS) and k not in _NODE_KINDS)
+        articles = sorted(reported.get(m, ()))
+        article = next((x for x in articles if x in url), articles[0] if articles else "")
+        place = location.get(m, "")
         out.append(
             TimelineEntry(
-                date=r.get("start", ""),
-                kind=_local(r["kind"]) if r.get("kind") else "Meeting",
-                label=r.get("label", ""),
-                place=r.get("place", ""),
-                status=r.get("status", ""),
-                articles=int(r.get("articles", "0") or 0),
-                url=r.get("url", ""),
-                headline=r.get("headline", ""),
-                meeting=r["meeting"],
+                date=start.get(m, ""),
+                kind=specific[0] if specific else "Meeting",
+                label=en.get(m) or anylabel.get(m, ""),
+                place=(en.get(place) or anylabel.get(place, "")) if place else "",
+                status=(en.get(status[m]) or _local(status[m])) if m in status else "",
+                articles=len(articles),
+                url=url.get(article, ""),
+                headline=headline.get(article, ""),
+                meeting=m,
             )
         )
     return sorted(out, key=lambda e: (e.date == "", e.date, e.meeting))

@@ -264,11 +264,6 @@ def vis_data(
         if d.get("iri") or isinstance(n, str):
             facts.append(["IRI", str(d.get("iri") or n)])
         sentence, url, headline = _evidence(g, n, d)
-        tip = [f"{label} ({kind})"] + [f"{k}: {_short(v, 80)}" for k, v in facts if k != "IRI"]
-        if sentence:
-            tip.append("\u201c" + _short(sentence, 240) + "\u201d")
-        if url:
-            tip.append("Source: " + _short(url, 100))
         node: dict[str, Any] = {
             "id": ids[n],
             "label": _short(label, 40),
@@ -277,7 +272,6 @@ def vis_data(
             "size": round(size[n], 2),
             "kind": kind,
             "full": label,
-            "tip": "\n".join(tip),
             "facts": facts,
             "sentence": sentence,
             "url": url,
@@ -296,16 +290,10 @@ def vis_data(
     for a, b, d in g.edges(data=True):
         rel = str(d.get("relation", ""))
         sentence, url = str(d.get("sentence", "")), safe_url(d.get("url"))
-        edge_tip = (
-            rel
-            + (f"\n\u201c{_short(sentence, 240)}\u201d" if sentence else "")
-            + (f"\nSource: {url}" if url else "")
-        )
         edge: dict[str, Any] = {
             "from": ids[a],
             "to": ids[b],
             "relation": rel,
-            "tip": edge_tip,
             "sentence": sentence,
             "url": url,
             "headline": str(d.get("headline", "")),
@@ -339,7 +327,7 @@ def options(n_nodes: int, precomputed: bool) -> dict[str, Any]:
         },
         "layout": {"improvedLayout": not precomputed and n_nodes <= 150, "randomSeed": SEED},
         "physics": {
-            "enabled": not precomputed,
+            "enabled": not precomputed and n_nodes > 0,
             "solver": "barnesHut",
             "barnesHut": {
                 "gravitationalConstant": -6000,
@@ -434,13 +422,31 @@ _JS = r"""
   };
   var isHttp = function (u) { return typeof u === "string" && /^https?:\/\/[^\s<>"']+$/i.test(u); };
   // hover tooltips: plain text (vis-network puts a string title in innerText)
-  nodes.update(nodes.get({fields: ["id", "tip"]}).map(function (n) { return {id: n.id, title: n.tip}; }));
-  edges.update(edges.get({fields: ["id", "tip"]}).map(function (e) { return {id: e.id, title: e.tip}; }));
-  if (META.physics) {
-    network.once("stabilizationIterationsDone", function () {
-      network.setOptions({physics: false});
-      window.defkgStable = true;
+  var short = function (t, n) { t = String(t); return t.length <= n ? t : t.slice(0, n - 1) + "\u2026"; };
+  var tip = function (x, head, facts) {  // plain text: vis-network 9 puts a string title in innerText
+    var lines = [head];
+    (facts || []).forEach(function (f) {
+      if (f[0] !== "IRI") { lines.push(f[0] + ": " + short(f[1], 80)); }
     });
+    if (x.sentence) { lines.push("\u201c" + short(x.sentence, 240) + "\u201d"); }
+    if (x.url) { lines.push("Source: " + short(x.url, 100)); }
+    return lines.join("\n");
+  };
+  nodes.update(nodes.get({fields: ["id", "full", "kind", "facts", "sentence", "url"]}).map(function (n) {
+    return {id: n.id, title: tip(n, n.full + " (" + n.kind + ")", n.facts)};
+  }));
+  edges.update(edges.get({fields: ["id", "relation", "sentence", "url"]}).map(function (e) {
+    return {id: e.id, title: tip(e, e.relation)};
+  }));
+  function stop() {
+    if (window.defkgStable) { return; }
+    network.stopSimulation();
+    network.setOptions({physics: false});
+    window.defkgStable = true;
+  }
+  if (META.physics) {
+    network.once("stabilizationIterationsDone", stop);
+    setTimeout(stop, 30000);  // never keep animating, whatever happens
   } else {
     window.defkgStable = true;
   }
@@ -560,6 +566,7 @@ _JS = r"""
     if (ev.key === "Enter") { var hits = find(); if (hits && hits.length) { focus(hits[0].id); } }
   });
   apply();
+  if (META.empty) { body.textContent = "Nothing to draw: no meetings in the store (or in this selection)."; }
 })();
 """
 
@@ -607,7 +614,8 @@ def render_html(
     )
     dates = sorted(v["date"] for v in vnodes if v["kind"] == "Meeting" and v["date"])
     meta = {
-        "physics": not precomputed,
+        "physics": not precomputed and n > 0,
+        "empty": n == 0,
         "sizeBy": {"degree": "degree", "pagerank": "PageRank"}[size_by],
         "states": [list(s) for s in states],
         "minDate": dates[0] if dates else "",
