@@ -119,6 +119,15 @@ def test_oversized_file_is_refused_without_reading(tmp_path: Path, monkeypatch: 
     assert "file too large" in str(item) and "the limit is 1,000" in str(item)
 
 
+def test_overlong_article_text_is_refused(tmp_path: Path) -> None:
+    f = tmp_path / "long.txt"
+    f.write_text((EN + "\n") * (reader.MAX_CHARS // len(EN) + 2), encoding="utf-8")
+    assert f.stat().st_size < reader.MAX_BYTES
+    (item,) = reader.read_path(f)
+    assert isinstance(item, InputError)
+    assert "article text too long" in str(item) and f"the limit is {reader.MAX_CHARS:,}" in str(item)
+
+
 def test_max_bytes_is_documented() -> None:
     readme = Path(__file__).parent.parent / "README.md"
     if not readme.exists():
@@ -127,6 +136,7 @@ def test_max_bytes_is_documented() -> None:
     if "## Reliability" not in text:
         pytest.skip("no Reliability section yet")
     assert f"{reader.MAX_BYTES // 1_000_000} MB" in text
+    assert f"{reader.MAX_CHARS:,}".replace(",", " ") + " characters" in text
 
 
 @pytest.mark.parametrize("encoding", ["cp1254", "iso-8859-9"])

@@ -79,6 +79,23 @@ def test_graph_iri_cannot_inject_sparql(tmp_path: Path) -> None:
         assert len(st) == 1
 
 
+def test_a_directory_of_other_files_is_not_made_a_store(tmp_path: Path) -> None:
+    home = tmp_path / "documents"
+    home.mkdir()
+    (home / "notes.txt").write_text("mine")
+    with pytest.raises(
+        StoreError, match=r"not a defkg store but a directory holding other files \(notes.txt\)"
+    ):
+        Store(home)
+    assert [f.name for f in home.iterdir()] == ["notes.txt"]
+    half = tmp_path / "half"  # a store killed while RocksDB was creating it
+    half.mkdir()
+    (half / "LOCK").write_text("")
+    (half / "LOG").write_text("")
+    with Store(half) as st:
+        assert len(st) == 0
+
+
 def test_store_path_that_is_a_file(tmp_path: Path) -> None:
     f = tmp_path / "file"
     f.write_text("x")

@@ -23,6 +23,10 @@ from defkg.vocab import PREFIXES
 
 GraphPayload = tuple[str, str]  # (graph IRI, N-Triples text)
 
+# what RocksDB writes (a store killed while being created has some of these and no CURRENT yet)
+_ROCKSDB_FILE = re.compile(
+    r"CURRENT|IDENTITY|LOCK|LOG(\.old.*)?|MANIFEST-\d+|OPTIONS-\d+(\.dbtmp)?|\d+\.(log|sst|dbtmp)"
+)
 _IRI_OK = re.compile(r"[a-z][a-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*", re.IGNORECASE)
 
 
@@ -49,6 +53,14 @@ class Store:
         self.read_only = read_only
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"{self.path}: not a directory, so not a defkg store")
+        if not read_only and create and self.path.is_dir() and not (self.path / "CURRENT").exists():
+            foreign = [f.name for f in self.path.iterdir() if not _ROCKSDB_FILE.fullmatch(f.name)]
+            if foreign:  # never scatter a database among someone's files
+                raise StoreError(
+                    f"{self.path}: not a defkg store but a directory holding other files "
+                    f"({', '.join(sorted(foreign)[:3])}{', ...' if len(foreign) > 3 else ''}); "
+                    "give a new or empty directory"
+                )
         if (read_only or not create) and not (self.path / "CURRENT").exists():
             raise StoreError(f"{self.path}: no defkg store here (run `defkg ingest ... --store {path}`)")
         deadline = time.monotonic() + max(0.0, wait)

@@ -6,7 +6,9 @@ still read. Oddities that do not stop reading (a legacy Turkish encoding, an HTM
 saved as ``.txt``) are yielded as ``InputWarning``s just before the article.
 
 Limits: a text or HTML file over ``MAX_BYTES`` (5 MB) is refused without being read;
-in a JSON Lines file the limit applies to each line (the file itself is streamed).
+in a JSON Lines file the limit applies to each line (the file itself is streamed). An
+article whose text (after front matter and HTML) is over ``MAX_CHARS`` (200 000
+characters) is refused too.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from defkg.model import Article
 from defkg.pipeline import language, sentences
 from defkg.textnorm import normalize
 
-MAX_BYTES = 5_000_000  # larger files are refused: no news report is this long
+MAX_BYTES = 5_000_000  # larger files are refused: no news report (or its HTML page) is this long
+MAX_CHARS = 200_000  # longer article texts are refused: a report is a few thousand characters, and
+# conversion time grows with the text (about a minute per megabyte)
 TEXT_SUFFIXES = {".txt", ".md", ""}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -152,6 +156,10 @@ def make_article(body: str, meta: dict[str, str], source: str | None) -> Article
     text = clean(body).strip()
     if not text:
         raise InputError("no article text (only whitespace or front matter)", source)
+    if len(text) > MAX_CHARS:
+        raise InputError(
+            f"article text too long ({len(text):,} characters; the limit is {MAX_CHARS:,})", source
+        )
     lang = meta.get("language") or meta.get("lang") or language.detect(text, source)
     lang = lang.strip().lower()
     if lang not in ("tr", "en"):
