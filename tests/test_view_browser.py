@@ -165,12 +165,22 @@ def test_click_meeting_shows_facts_evidence_and_source(session):
     assert session.external == []
 
 
-def test_search_finds_and_focuses(session):
-    session.page.fill("#defkg-search", "klaus")
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("klaus", "Klaus Weber"),
+        ("KLAUS W", "Klaus Weber"),
+        ("ayse", "Ayşe Demir"),
+        ("AYŞE", "Ayşe Demir"),
+        ("Turkish arm", "Turkish Armed Forces"),
+    ],
+)
+def test_search_finds_and_focuses(session, query, found):
+    session.page.fill("#defkg-search", query)
     session.page.click("#defkg-results-list button")
-    assert "Klaus Weber" in session.info()
+    assert found in session.info()
     selected = session.page.evaluate("network.getSelectedNodes()")
-    assert selected == [session.node_id("Klaus Weber")]
+    assert selected == [session.node_id(found)]
 
 
 @pytest.mark.parametrize(

@@ -538,8 +538,13 @@ _JS = r"""
 
   // -- search ------------------------------------------------------------------------------------
   var search = byId("defkg-search"), results = byId("defkg-results"), list = byId("defkg-results-list");
+  // case- and diacritic-insensitive, Turkish-aware: "ayse", "AYŞE" and "Ayşe" all find "Ayşe"
+  var fold = function (t) {
+    return String(t).toLocaleLowerCase("tr").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/\u0131/g, "i");
+  };
   var labels = nodes.get({fields: ["id", "full"]}).map(function (n) {
-    return {id: n.id, full: n.full, key: String(n.full).toLocaleLowerCase("tr")};
+    return {id: n.id, full: n.full, key: fold(n.full)};
   });
   function focus(id) {
     network.selectNodes([id]);
@@ -547,7 +552,7 @@ _JS = r"""
     showNode(id);
   }
   function find() {
-    var q = search.value.trim().toLocaleLowerCase("tr");
+    var q = fold(search.value.trim());
     list.replaceChildren();
     if (!q) { results.hidden = true; return; }
     var hits = labels.filter(function (n) { return n.key.indexOf(q) >= 0 && !nodes.get(n.id).hidden; });
