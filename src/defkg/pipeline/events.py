@@ -240,6 +240,12 @@ class _Meetings:
             for prev, cur in itertools.pairwise(ps):
                 if state.get(cur.key) is None and state.get(prev.key) and self._listed(prev, cur):
                     state[cur.key] = state[prev.key]
+        # a sentence about one side: "Irak tarafında ise ...", "the Turkish delegation included ..."
+        for p in mentions:
+            if state.get(p.key) is None:
+                side = self._side(p)
+                if side in pair:
+                    state[p.key] = side
         for p in mentions:
             if state.get(p.key) is None and (p.own or (self.home in pair and self.a.language == "tr")):
                 state[p.key] = self.home
@@ -255,9 +261,29 @@ class _Meetings:
                     state[k] = self.home
         return state
 
+    def _side(self, p: PersonMention) -> str | None:
+        """The state of the delegation or side a sentence speaks of before the person is named."""
+        found = None
+        for m in self.sents[p.sentence].matches if p.sentence < len(self.sents) else ():
+            if m.start >= p.start:
+                break
+            e = m.first("state")
+            if e is None or m.end >= len(self.tokens):
+                continue
+            nxt = next((mm for mm in self.sents[p.sentence].matches if mm.start == m.end), None)
+            if nxt is not None and any(
+                x.category == "cue" and x.key in ("delegation", "side") for x in nxt.entries
+            ):
+                found = e.key
+        return found
+
     def _listed(self, prev: PersonMention, cur: PersonMention) -> bool:
+        """Two people in one list ("A, B ve C ile görüştü"), not a subject and its object ("A, B ile...")."""
+        sentence = self.a.sentences[prev.sentence] if prev.sentence < len(self.a.sentences) else None
+        if sentence is not None and self.tokens[max(prev.chain_start, 0)].start <= sentence.start:
+            return False  # the sentence's subject, set off by a comma
         between = self.tokens[prev.end : max(cur.chain_start, prev.end)]
-        return all(t.key in (",", "ve", "and", ";", "ile") for t in between) and len(between) <= 2
+        return all(t.key in (",", "ve", "and", ";") for t in between) and len(between) <= 2
 
     # -- the meeting ----------------------------------------------------------------------------------
     def kind(self, sents: list[_Sent], label: str | None = None) -> str:

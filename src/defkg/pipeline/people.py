@@ -15,6 +15,7 @@ TRIGGERS = frozenset({"rank", "title", "honorific", "role"})
 CHAIN = frozenset({"state", "org", "title", "rank", "role", "honorific", "place"})
 CONNECTORS = frozenset({"ve", "and", "of", "the", "for", "&", "-", "de", "da", "in", "on"})
 GENITIVE = ("nin", "nın", "nun", "nün", "in", "ın", "un", "ün", "s")
+PREPOSITIONS = frozenset({"at", "in", "to", "from", "on", "upon", "into", "with", "by"})
 DIPLOMATIC = ("ambassador", "consul", "attache", "charge")
 OUR = ("imiz", "ımız", "umuz", "ümüz", "miz", "mız", "muz", "müz")
 
@@ -162,6 +163,10 @@ def _left_chain(c: _Ctx, start: int, taken: set[int], after_honorific: bool) -> 
             if before is None or not (
                 before.has("title")
                 or (
+                    before.has("org")
+                    and (before.start == 0 or toks[before.start - 1].key not in PREPOSITIONS)
+                )
+                or (
                     before.has("state")
                     and _after_title(c, before, {mm.end: mm for mm in c.covering.values()})
                 )
@@ -181,8 +186,14 @@ def _left_chain(c: _Ctx, start: int, taken: set[int], after_honorific: bool) -> 
                 leftmost = j + 1
             continue
         break
-    while leftmost < start and toks[leftmost].key in CONNECTORS:
-        leftmost += 1
+    while leftmost < start and (
+        toks[leftmost].key in CONNECTORS
+        or any(
+            e.category == "cue" and e.key != "deputy"
+            for e in getattr(c.covering.get(leftmost), "entries", ())
+        )
+    ):
+        leftmost += 1  # "Heyette Milli Savunma Bakanı": the delegation word is not part of the title
     return chain, leftmost
 
 
@@ -261,6 +272,27 @@ def _after_title(c: _Ctx, m: Match, ends: dict[int, Match]) -> bool:
     return (prev is not None and prev.has("title")) or c.tokens[j - 1].is_cap
 
 
+def _apposed_name(c: _Ctx, m: Match, starts: dict[int, Match]) -> tuple[int, int, bool] | None:
+    """ "the UK Ambassador to Türkiye, Jill Morris," : a title, a comma, then the name and a stop."""
+    toks, j = c.tokens, m.end
+    if (
+        j + 1 < len(toks)
+        and toks[j].key == "to"
+        and starts.get(j + 1) is not None
+        and starts[j + 1].has("state")
+    ):
+        j = starts[j + 1].end
+    if j >= len(toks) or toks[j].key != ",":
+        return None
+    run = _name_run(c, j + 1)
+    if run is None or c.covering.get(j + 1) is not None:
+        return None
+    end = run[1]
+    if end < len(toks) and toks[end].key not in (",", ".", ";", "and"):
+        return None
+    return run
+
+
 def find_people(
     tokens: tuple[Token, ...],
     matches: list[Match],
@@ -290,6 +322,8 @@ def find_people(
         if nxt is not None and any(e.category in ("rank", "title", "role") for e in nxt.entries):
             continue  # the next trigger announces the name
         run = _name_run(c, m.end)
+        if run is None and lang == "en" and m.has("title"):
+            run = _apposed_name(c, m, starts)
         if run is None:
             continue
         first, end, _ = run
@@ -379,9 +413,12 @@ def _mention(
     chain_start = min(leftmost, *(m.start for m in chain))
     for j in range(max(0, chain_start - 3), chain_start):
         m = c.covering.get(j)
-        if m is not None and any(e.category == "cue" and e.key == "head" for e in m.entries):
+        if m is None or c.sent_of[j] != c.sent_of[first]:
+            continue
+        # "led by X" (English); a Turkish head cue follows the name ("X başkanlığındaki")
+        if c.lang == "en" and any(e.category == "cue" and e.key == "head" for e in m.entries):
             head = True
-        if m is not None and any(e.category == "cue" and e.key == "accompanied" for e in m.entries):
+        if any(e.category == "cue" and e.key == "accompanied" for e in m.entries):
             accompanying = True
     return PersonMention(
         name=_display(name_toks, c.lang),
