@@ -16,7 +16,7 @@ import pytest
 
 from defkg import view
 from test_analysis import ARTICLES, HOSTILE, build_store
-from test_view import synthetic_graph
+from test_view import hostile_graph, synthetic_graph
 
 pytestmark = pytest.mark.browser
 
@@ -266,5 +266,38 @@ def test_tiny_graphs_settle(browser, tmp_path, n):
         assert s.errors == [] and s.external == []
         if n == 0:
             assert "Nothing to draw" in s.info()
+    finally:
+        s.close()
+
+
+def test_hostile_graph_panels_and_links(browser, tmp_path):
+    """Every node and edge of a graph made of hostile text: shown as text, no link but http(s)."""
+    path = tmp_path / "hostile.html"
+    path.write_text(view.render_html(hostile_graph(), title=HOSTILE), encoding="utf-8")
+    s = Session(browser, path)
+    try:
+        assert s.page.title() == HOSTILE
+        for nid in s.page.evaluate("nodes.getIds()"):
+            s.page.evaluate("id => defkgShowNode(id)", nid)
+            s.page.evaluate("id => network.focus(id, {scale: 1.5, animation: false})", nid)
+            x, y = s.page.evaluate(
+                """id => { const p = network.canvasToDOM(network.getPositions([id])[id]);
+                           const r = document.getElementById("mynetwork").getBoundingClientRect();
+                           return [r.left + p.x, r.top + p.y]; }""",
+                nid,
+            )
+            s.page.mouse.move(x, y)
+            s.page.mouse.click(x, y)
+        texts = []
+        for eid in s.page.evaluate("edges.getIds()"):
+            s.page.evaluate("id => defkgShowEdge(id)", eid)
+            texts.append(s.info())
+            hrefs = s.page.evaluate("[...document.querySelectorAll('#defkg-info-body a')].map(a => a.href)")
+            assert all(h.startswith(("http://", "https://")) for h in hrefs)
+        assert any(HOSTILE in t for t in texts)
+        assert s.page.evaluate("document.querySelectorAll('img, iframe, object, embed').length") == 0
+        # nothing else was injected into the page either (only the elements the page makes itself)
+        assert s.page.evaluate("document.querySelectorAll('b, i').length") == 0
+        assert s.dialogs == [] and s.errors == [] and s.external == []
     finally:
         s.close()

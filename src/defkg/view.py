@@ -488,6 +488,7 @@ _JS = r"""
     else if (p.edges.length) { showEdge(p.edges[0]); }
   });
   window.defkgShowNode = showNode;
+  window.defkgShowEdge = showEdge;
 
   // -- filters -----------------------------------------------------------------------------------
   var stateSel = byId("defkg-state"), from = byId("defkg-from"), to = byId("defkg-to");
