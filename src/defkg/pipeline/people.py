@@ -364,6 +364,13 @@ def _mention(
     if state is None:
         state, accredited = _state_from_chain(right, c)
     org = orgs[0].first("org").key if orgs else None  # type: ignore[union-attr]
+    if state is None:  # a title only one state uses: "Milli Savunma Bakanı"
+        for t in titles:
+            title = c.g.titles.get(t)
+            ref = c.g.orgs.get(title.org) if title and title.org else None
+            if ref is not None and ref.state:
+                state = ref.state
+                break
     if state is None:
         for m in orgs:
             ref = c.g.orgs.get(m.first("org").key)  # type: ignore[union-attr]
