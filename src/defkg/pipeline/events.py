@@ -51,6 +51,7 @@ STANCE_CUES = {
     "opposition": "Opposition",
 }
 _QUOTED = re.compile(r"[\"“”']([^\"“”'\n]{6,140})[\"“”']")
+_DATELINE_BEFORE = re.compile(r"^\s*(?:[A-ZÇĞİÖŞÜ][\w.'’ -]{0,40},\s*)?$")
 _TLD_STATE = {"gov": "USA", "mil": "USA", "uk": "GBR"}
 
 
@@ -325,7 +326,7 @@ class _Meetings:
         kind = self.kind(reported, label)
         place = self.place(reported)
         host = place.state if place and place.state in pair else None
-        start, end = self.when(reported)
+        start, end = self.when(reported, mentions)
         participants = self.participations(mentions, states, kind, host, pair)
         topics, topic_evidence = self.topics(pair)
         meeting = MeetingFact(
@@ -438,14 +439,27 @@ class _Meetings:
         return ref
 
     # -- when and where -------------------------------------------------------------------------------
-    def when(self, sents: list[_Sent]) -> tuple[date | None, date | None]:
-        idx = {s.index for s in sents}
+    def when(self, sents: list[_Sent], people: list[PersonMention] | None = None) -> tuple[date | None, date | None]:
+        """The date of the first sentence about the meeting (or naming who took part) that has one;
+        a dateline ("Belgrade, 15 May 2026 –") only when no sentence dates the meeting."""
+        idx = {s.index for s in sents} | {p.sentence for p in people or ()}
+        idx -= {s.index for s in self.sents if s.status in ("Recalled", "Planned")}
         cands = [d for d in self.dates if self._sent_at(d.char_start) in idx and d.start]
         if not cands:
             return None, None
         rank = {"absolute": 0, "numeric": 1, "relative": 2, "weekday": 3}
-        best = min(cands, key=lambda d: (self._sent_at(d.char_start), rank[d.kind]))
+        body = [d for d in cands if not self._dateline(d)] or cands
+        best = min(body, key=lambda d: (self._sent_at(d.char_start), rank[d.kind]))
         return best.start, best.end
+
+    def _dateline(self, d: DateMention) -> bool:
+        text = self.a.text
+        line_start = text.rfind("\n", 0, d.char_start) + 1
+        before = text[line_start : d.char_start]
+        after = text[d.char_end : d.char_end + 12]
+        return bool(_DATELINE_BEFORE.match(before)) and (
+            not after.strip() or after.lstrip()[:1] in ("–", "-", "—", "(", "|") or after.startswith("\n")
+        )
 
     def _sent_at(self, char: int) -> int:
         for s in self.a.sentences:
