@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from defkg.pipeline.tokens import Match, Token
 
+RANGE_WORDS = frozenset({"-", "and", "to", "ve", "ile", "through", "until"})
 _NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
@@ -77,7 +78,8 @@ def find_dates(
             d2 = _day(tokens[i - 1]) if i >= 1 else None
             d1 = None
             first = i - 1 if d2 else i
-            if d2 and i >= 3 and tokens[i - 2].key == "-" and _day(tokens[i - 3]):
+            # a range: "29-30 Mayıs", "3 and 4 December", "10 to 12 June", "12 ile 14 Haziran"
+            if d2 and i >= 3 and tokens[i - 2].key in RANGE_WORDS and _day(tokens[i - 3]):
                 d1 = _day(tokens[i - 3])
                 first = i - 3
             # day(s) after the month: "January 15", "April 28-29"
@@ -95,7 +97,7 @@ def find_dates(
             ):
                 after = _day(tokens[j])
                 j += 1
-                if j + 1 < n and tokens[j].key == "-" and _day(tokens[j + 1]):
+                if j + 1 < n and tokens[j].key in RANGE_WORDS and _day(tokens[j + 1]):
                     d1, after = after, _day(tokens[j + 1])
                     j += 2
             day_end = d2 or after
@@ -127,6 +129,17 @@ def find_dates(
         wd = m.first("weekday")
         if rel is not None and published is not None:
             d = published + timedelta(days=int(rel.key))
+            prev = out[-1] if out else None
+            if (
+                prev is not None
+                and prev.kind == "relative"
+                and prev.start
+                and text[prev.char_end : m.char_start].strip().lower() in ("ve", "and", "ile", "-")
+            ):
+                out[-1] = DateMention(
+                    prev.char_start, m.char_end, min(prev.start, d), max(prev.end or d, d), True, "relative"
+                )  # "dün ve bugün"
+                continue
             out.append(DateMention(m.char_start, m.char_end, d, d, True, "relative"))
         elif wd is not None and published is not None and m.start not in covered:
             back = (published.weekday() - int(wd.key)) % 7

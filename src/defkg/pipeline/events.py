@@ -445,6 +445,9 @@ class _Meetings:
         idx = {s.index for s in sents} | {p.sentence for p in people or ()}
         idx -= {s.index for s in self.sents if s.status in ("Recalled", "Planned")}
         cands = [d for d in self.dates if self._sent_at(d.char_start) in idx and d.start]
+        if not cands and people is not None:
+            # a press release dated by its dateline alone: "Rawalpindi, March 12, 2025"
+            cands = [d for d in self.dates if d.start and d.has_year and self._dateline(d)][:1]
         if not cands:
             return None, None
         rank = {"absolute": 0, "numeric": 1, "relative": 2, "weekday": 3}
