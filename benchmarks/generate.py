@@ -702,6 +702,7 @@ def extractions(n: int, seed: int = 1) -> Iterator[Any]:
         Participation,
         Person,
         PlaceRef,
+        Stance,
         StateRef,
         TopicRef,
     )
@@ -749,6 +750,7 @@ def extractions(n: int, seed: int = 1) -> Iterator[Any]:
             place=PlaceRef(city.lower().replace(" ", "-"), city, state=host.iso3, label_en=host.capital_en),
             participants=parts,
             topics=topics,
+            stances=(Stance("Support", f"support for cooperation on {f['topics'][0]}", topics[0], ev[-1:]),),
             evidence=ev,
         )
         yield Extraction(article=art, meetings=(meeting,), states=states)

@@ -31,6 +31,8 @@ ONTOLOGY_GRAPH = "https://w3id.org/defkg/ontology"
 TASK_SIZE = 16  # articles per task sent to a worker
 WINDOW = 4  # tasks in flight per worker (bounds memory)
 SERIAL_BELOW = 8  # fewer inputs than this: no worker processes
+FLUSH_TRIPLES = 300_000  # flush the store's memory tables this often: RocksDB keeps them otherwise
+# (one per index, up to ~1.5 GB); flushing keeps the writer's memory flat whatever the corpus size
 
 
 @dataclass
@@ -278,7 +280,7 @@ def _warm(validate: bool) -> None:
         shapes_graph()
 
 
-def _pool(jobs: int):  # type: ignore[no-untyped-def]
+def _pool(jobs: int) -> Any:
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     return ctx.Pool(jobs)
@@ -330,7 +332,7 @@ def _results(units: Iterator[Unit], validate: bool, jobs: int) -> _Pooled | _Ser
     return _Pooled(itertools.chain(head, units), validate, jobs)
 
 
-def _bar(enabled: bool | None):  # type: ignore[no-untyped-def]
+def _bar(enabled: bool | None) -> Any:
     if enabled is None:
         enabled = sys.stderr.isatty()
     if not enabled:
@@ -367,6 +369,7 @@ def ingest(
             if ONTOLOGY_GRAPH not in store.graphs():
                 ensure_ontology(store)
             batch: list[tuple[str, str]] = []
+            unflushed = 0
             for res in results:
                 if res[0] == "error":
                     report.errors.append(res[1])
@@ -380,9 +383,13 @@ def ingest(
                     report.meetings += meetings
                     report.triples += triples
                     report.bytes += chars
+                    unflushed += triples
                     if len(batch) >= batch_size:
                         write_batch(store, batch)
                         batch = []
+                        if unflushed >= FLUSH_TRIPLES:
+                            store.flush()
+                            unflushed = 0
                 if progress_bar is not None:
                     progress_bar.update(1)
                 if progress:
