@@ -418,7 +418,8 @@ class _Meetings:
         return states[order[0]] if order else None
 
     def _head_capable(self, ps: list[PersonMention]) -> bool:
-        return any(self.g.titles[t].head for p in ps for t in p.titles if t in self.g.titles)
+        """A post that leads delegations (a minister, a chief of staff...), or the counterpart of one."""
+        return any(t == "counterpart" or (t in self.g.titles and self.g.titles[t].head) for p in ps for t in p.titles)
 
     def _rank(self, key: str | None):  # type: ignore[no-untyped-def]
         if key is None or key not in self.g.ranks:

@@ -12,6 +12,7 @@ from defkg.pipeline.tokens import Match, Token
 from defkg.textnorm import fold, tr_title
 
 TRIGGERS = frozenset({"rank", "title", "honorific", "role"})
+COUNTERPART = "counterpart"  # "his Serbian counterpart Bratislav Gašić", "Alman mevkidaşı Pistorius"
 CHAIN = frozenset({"state", "org", "title", "rank", "role", "honorific", "place"})
 CONNECTORS = frozenset({"ve", "and", "of", "the", "for", "&", "-", "de", "da", "in", "on"})
 GENITIVE = ("nin", "nın", "nun", "nün", "in", "ın", "un", "ün", "s")
@@ -261,6 +262,10 @@ def _state_from_chain(chain: list[Match], c: _Ctx) -> tuple[str | None, str | No
     return own, (others[0] if others else None)
 
 
+def _is_trigger(m: Match) -> bool:
+    return any(e.category in TRIGGERS or (e.category == "cue" and e.key == COUNTERPART) for e in m.entries)
+
+
 def _after_title(c: _Ctx, m: Match, ends: dict[int, Match]) -> bool:
     """A state closing a title: "Secretary of National Defense of the Republic of the Philippines NAME"."""
     j = m.start
@@ -312,7 +317,7 @@ def find_people(
     taken: set[int] = set()
     ends = {m.end: m for m in matches}
     for m in matches:
-        if not any(e.category in TRIGGERS for e in m.entries) and not (
+        if not _is_trigger(m) and not (
             m.has("state") and _after_title(c, m, ends)
         ):
             continue
@@ -352,7 +357,14 @@ def _mention(
     rank = next((m.first("rank").key for m in chain if m.has("rank")), None)  # type: ignore[union-attr]
     if rank is None:
         rank = next((m.first("rank").key for m in right if m.has("rank")), None)  # type: ignore[union-attr]
-    titles = tuple(dict.fromkeys(e.key for m in chain for e in m.entries if e.category in ("title", "role")))
+    titles = tuple(
+        dict.fromkeys(
+            e.key
+            for m in chain
+            for e in m.entries
+            if e.category in ("title", "role") or (e.category == "cue" and e.key == COUNTERPART)
+        )
+    )
     if not titles:
         titles = tuple(
             dict.fromkeys(e.key for m in right for e in m.entries if e.category in ("title", "role"))
@@ -400,6 +412,8 @@ def _mention(
         while t_end > t_start and toks[t_end - 1].key in ("of", "the", "republic"):
             t_end -= 1
     title_text = None
+    if titles == (COUNTERPART,):
+        t_end = t_start  # "mevkidaşı" names no post
     if t_end > t_start:
         title_text = c.text[toks[t_start].start : toks[t_end - 1].end].strip(" ,")
     if not title_text and right:
