@@ -340,7 +340,7 @@ VIEW_LIMIT = 1500  # nodes on the graph page at / (the largest ones); the whole 
 def _view_page(store_path: str) -> str | None:
     """The graph page of ``defkg.view`` if that module is there (it is optional)."""
     try:
-        from defkg import view  # type: ignore[attr-defined]
+        from defkg import view
     except ImportError:
         return None
     fn = getattr(view, "view_html", None)
@@ -366,6 +366,7 @@ class Server(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
+        host = host.decode() if isinstance(host, bytes) else host
         return f"http://{host}:{port}/sparql"
 
     def server_close(self) -> None:
