@@ -183,3 +183,24 @@ def test_single_file_stays_in_process(corpus: Path, tmp_path: Path, monkeypatch:
     one = sorted((corpus / "txt").glob("*.txt"))[1]
     report = ingest([one], tmp_path / "s")
     assert report.articles == 1 and report.ok
+
+
+def test_a_worker_dying_costs_one_article(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    victim = sorted((corpus / "txt").glob("*.txt"))[3]
+    real = ingest_mod.article_ntriples
+
+    def killer(article, validate=True):  # type: ignore[no-untyped-def]
+        if article.source == str(victim):
+            os._exit(9)  # as if killed for memory
+        return real(article, validate)
+
+    monkeypatch.setattr(ingest_mod, "article_ntriples", killer)
+    monkeypatch.setattr(ingest_mod, "TASK_SIZE", 3)
+    report = ingest([corpus / "txt"], tmp_path / "s", jobs=2, validate=False)
+    died = [str(e) for e in report.errors if "worker process died" in str(e)]
+    assert died == [f"{victim}: the worker process died reading it (out of memory?)"]
+    assert report.articles == 13  # 14 files, one empty, one killer

@@ -281,31 +281,83 @@ def _warm(validate: bool) -> None:
 
 
 def _pool(jobs: int) -> Any:
+    """A process pool; forked (the workers inherit the loaded stages) where the OS allows it."""
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ctx.Pool(jobs)
+    return ProcessPoolExecutor(jobs, mp_context=ctx)
+
+
+def _unit_name(unit: Unit) -> str:
+    if unit[0] == "line":
+        return f"{unit[1]}:{unit[2]}"
+    return str(unit[1])
 
 
 class _Pooled:
-    """Results of worker processes, in input order, through a bounded window of tasks."""
+    """Results of worker processes, in input order, through a bounded window of tasks.
+
+    A worker that dies (killed for memory, a crash in a native library) breaks the pool: the
+    pool is started again and the articles of the tasks that were lost are retried one by one,
+    so only the article that kills a worker is reported (as an error), and the ingest goes on.
+    """
 
     def __init__(self, units: Iterator[Unit], validate: bool, jobs: int) -> None:
         _warm(validate)
         self.pool = _pool(jobs)  # forked before the store is opened
         self.units, self.validate, self.jobs = units, validate, jobs
 
+    def _restart(self, broken: Any) -> None:
+        if broken is self.pool:
+            broken.shutdown(wait=False, cancel_futures=True)
+            self.pool = _pool(self.jobs)
+
+    def _one_by_one(self, chunk: list[Unit]) -> Iterator[Result]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        for unit in chunk:
+            pool = self.pool
+            try:
+                yield from pool.submit(_work, ([unit], self.validate)).result()
+            except BrokenProcessPool:
+                self._restart(pool)
+                yield (
+                    "error",
+                    DefkgError(f"{_unit_name(unit)}: the worker process died reading it (out of memory?)"),
+                )
+
+    def _get(self, pool: Any, future: Any, chunk: list[Unit]) -> Iterator[Result]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            results = future.result()
+        except BrokenProcessPool:
+            self._restart(pool)
+            yield from self._one_by_one(chunk)
+            return
+        yield from results
+
     def __iter__(self) -> Iterator[Result]:
+        from concurrent.futures.process import BrokenProcessPool
+
         pending: deque = deque()
         for chunk in _chunks(self.units, TASK_SIZE):
-            pending.append(self.pool.apply_async(_work, ((chunk, self.validate),)))
+            pool = self.pool
+            try:
+                future = pool.submit(_work, (chunk, self.validate))
+            except BrokenProcessPool:
+                self._restart(pool)
+                pool = self.pool
+                future = pool.submit(_work, (chunk, self.validate))
+            pending.append((pool, future, chunk))
             if len(pending) >= self.jobs * WINDOW:
-                yield from pending.popleft().get()
+                yield from self._get(*pending.popleft())
         while pending:
-            yield from pending.popleft().get()
+            yield from self._get(*pending.popleft())
 
     def close(self) -> None:
-        self.pool.terminate()
-        self.pool.join()
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _Serial:
