@@ -44,7 +44,7 @@ KNOWN_GAPS: dict[str, str] = {
     "03_tr_msb-brifing-yunanistan-gao": (
         "non-participant listed: Zeki Aktürk; extra topics [iraq, pkk, syria, terrorism]"
     ),
-    "04_en_ispr-azerbaijan-cgs-calls-on-coas": "wrong place; missing participant Tariq Mehmood Awan",
+    "04_en_ispr-azerbaijan-cgs-calls-on-coas": "missing participant Tariq Mehmood Awan",
     "05_tr_guler-hegseth-telefon": "missing topics [russia, ukraine]",
     "09_en_pib-india-france-rm-talks": (
         "missing participant Anil Chauhan; missing participant Rajesh Kumar Singh"
@@ -53,10 +53,7 @@ KNOWN_GAPS: dict[str, str] = {
     "14_tr_turkiye-irak-guvenlik-mekanizmasi": (
         "missing participant İbrahim Kalın; missing participant Kasım el-Araci"
     ),
-    "15_en_azmod-hasanov-georgian-delegation": (
-        "wrong place; head flag of Zakir Hasanov; head flag of Levan Gogoladze"
-    ),
-    "16_tr_guler-somali-savunma-bakani": "wrong place",
+    "16_tr_guler-somali-savunma-bakani": "head flag of Yaşar Güler",
     "17_en_ana-dendias-hungarian-counterpart": "head flag of Nikos Dendias",
     "18_tr_turk-heyeti-kiev-karadeniz": "head flag of Andriy Bondar; missing topics [russia]",
     "19_en_korea-indonesia-jcs-jakarta": "head flag of Jin Yong-sung; state of Agus Subiyanto",

@@ -61,7 +61,8 @@ class Title:
 class Entry:
     """What a surface form means: a category and a key, plus the form's own kind."""
 
-    category: str  # state | org | rank | title | place | topic | month | weekday | relday | kind | role | cue | honorific
+    # state | org | rank | title | place | topic | month | weekday | relday | kind | role | cue | honorific
+    category: str
     key: str
     kind: str = ""  # for states: name | adjective | capital; for meeting kinds: noun | verb; cues: cue name
 
@@ -110,7 +111,9 @@ def load(lang: str) -> Gazetteer:
         fs = forms(r["forms"])
         if not fs:
             continue
-        g.ranks[r["key"]] = RankRef(r["key"], fs[0], r["nato"] or None, r["service"] or None)
+        # the label: the first form, hyphens as spaces ("Air Vice-Marshal" -> "Air Vice Marshal")
+        label = fs[0].replace("-", " ")
+        g.ranks[r["key"]] = RankRef(r["key"], label, r["nato"] or None, r["service"] or None)
         for f in fs:
             add((f, Entry("rank", r["key"])))
     for r in read_tsv(d / "titles.tsv"):

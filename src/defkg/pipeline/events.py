@@ -247,6 +247,16 @@ class _Meetings:
                 side = self._side(p)
                 if side in pair:
                     state[p.key] = side
+        # contrast: named beside someone of one side, a person is of the other ("X received his
+        # Hungarian counterpart Y")
+        explicit = {p.key: p.state for p in mentions if p.state in pair}
+        for p in mentions:
+            if state.get(p.key) is None and not p.own:
+                beside = {explicit[q.key] for q in mentions if q.sentence == p.sentence and q.key in explicit}
+                if len(beside) == 1:
+                    other = [s for s in pair if s not in beside]
+                    if other:
+                        state[p.key] = other[0]
         for p in mentions:
             if state.get(p.key) is None and (p.own or (self.home in pair and self.a.language == "tr")):
                 state[p.key] = self.home
@@ -419,7 +429,9 @@ class _Meetings:
 
     def _head_capable(self, ps: list[PersonMention]) -> bool:
         """A post that leads delegations (a minister, a chief of staff...), or the counterpart of one."""
-        return any(t == "counterpart" or (t in self.g.titles and self.g.titles[t].head) for p in ps for t in p.titles)
+        return any(
+            t == "counterpart" or (t in self.g.titles and self.g.titles[t].head) for p in ps for t in p.titles
+        )
 
     def _rank(self, key: str | None):  # type: ignore[no-untyped-def]
         if key is None or key not in self.g.ranks:
@@ -440,7 +452,9 @@ class _Meetings:
         return ref
 
     # -- when and where -------------------------------------------------------------------------------
-    def when(self, sents: list[_Sent], people: list[PersonMention] | None = None) -> tuple[date | None, date | None]:
+    def when(
+        self, sents: list[_Sent], people: list[PersonMention] | None = None
+    ) -> tuple[date | None, date | None]:
         """The date of the first sentence about the meeting (or naming who took part) that has one;
         a dateline ("Belgrade, 15 May 2026 –") only when no sentence dates the meeting."""
         idx = {s.index for s in sents} | {p.sentence for p in people or ()}
@@ -481,14 +495,25 @@ class _Meetings:
                     continue
                 suffix = toks[m.end - 1].suffix
                 prev = toks[m.start - 1].key if m.start else ""
-                located = suffix.startswith(LOCATIVE) or prev in ("in", "at")
+                # "Londra'da", "in London"; not "Mogadişu'daki TURKSOM" (an attribute, not where they met)
+                located = (suffix.startswith(LOCATIVE) and not suffix.endswith("ki")) or prev in ("in", "at")
+                if suffix.endswith("ki"):
+                    continue
                 cands.append((0 if located else 1, m.start, e.key))
         if not cands:
-            # a dateline: "RAWALPINDI –", "ANKARA (AA) -"
-            for m in self.matches[:3]:
+            # a dateline: "RAWALPINDI –", "ANKARA (AA) -", "Rawalpindi - October 14, 2025:", "Baku" alone
+            text = self.a.text
+            for m in self.matches:
+                if m.char_start > 800:
+                    break
                 e = m.first("place")
-                if e is not None and m.start <= 1:
+                if e is None:
+                    continue
+                line_start = text.rfind("\n", 0, m.char_start) + 1
+                rest = text[m.char_end : m.char_end + 3].lstrip(" ")
+                if not text[line_start : m.char_start].strip() and (not rest or rest[0] in "-–—,(:\n"):
                     cands.append((2, m.start, e.key))
+                    break
         if not cands:
             return None
         _, _, key = min(cands)

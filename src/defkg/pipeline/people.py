@@ -14,7 +14,7 @@ from defkg.textnorm import fold, tr_title
 TRIGGERS = frozenset({"rank", "title", "honorific", "role"})
 COUNTERPART = "counterpart"  # "his Serbian counterpart Bratislav Gašić", "Alman mevkidaşı Pistorius"
 CHAIN = frozenset({"state", "org", "title", "rank", "role", "honorific", "place"})
-CONNECTORS = frozenset({"ve", "and", "of", "the", "for", "&", "-", "de", "da", "in", "on"})
+CONNECTORS = frozenset({"ve", "and", "of", "the", "for", "&", "-", "de", "da", "in", "on", "to"})
 GENITIVE = ("nin", "nın", "nun", "nün", "in", "ın", "un", "ün", "s")
 PREPOSITIONS = frozenset({"at", "in", "to", "from", "on", "upon", "into", "with", "by"})
 DIPLOMATIC = ("ambassador", "consul", "attache", "charge")
@@ -199,7 +199,7 @@ def _left_chain(c: _Ctx, start: int, taken: set[int], after_honorific: bool) -> 
 
 
 def _right_chain(c: _Ctx, end: int) -> list[Match]:
-    """English appositions: "General Selcuk Bayraktaroglu, Chief of the Turkish General Staff, called on..." """
+    """English appositions: "General Selcuk Bayraktaroglu, Chief of the Turkish General Staff, ..." """
     toks, n = c.tokens, len(c.tokens)
     if c.lang != "en" or end >= n or toks[end].key != ",":
         return []
@@ -248,18 +248,22 @@ def _state_from_chain(chain: list[Match], c: _Ctx) -> tuple[str | None, str | No
         for e in m.entries
     )
     states = []
+    accredited_to = None
     for m in sorted(chain, key=lambda m: m.start):
         e = m.first("state")
         if e is not None and e.kind in ("name", "adjective", ""):
+            if m.start and c.tokens[m.start - 1].key == "to":
+                accredited_to = e.key  # "Ambassador of France to India"
+                continue
             states.append((e.key, c.tokens[m.end - 1].suffix in GENITIVE))
     if not states:
-        return None, None
+        return None, accredited_to
     genitive = [s for s, gen in states if gen]
     if diplomatic and c.lang == "tr" and not genitive and c.home and states[0][0] != c.home:
         return c.home, states[0][0]  # "Libya Büyükelçisi": Türkiye's ambassador to Libya
     own = genitive[0] if genitive else states[0][0]
     others = [s for s, _ in states if s != own]
-    return own, (others[0] if others else None)
+    return own, accredited_to or (others[0] if others else None)
 
 
 def _is_trigger(m: Match) -> bool:
@@ -317,9 +321,7 @@ def find_people(
     taken: set[int] = set()
     ends = {m.end: m for m in matches}
     for m in matches:
-        if not _is_trigger(m) and not (
-            m.has("state") and _after_title(c, m, ends)
-        ):
+        if not _is_trigger(m) and not (m.has("state") and _after_title(c, m, ends)):
             continue
         if m.has("honorific") and m.end in starts and starts[m.end].has("honorific"):
             continue

@@ -127,9 +127,10 @@ def find(tokens: tuple[Token, ...], lang: str) -> list[Match]:
         while j < n:
             tok = tokens[j]
             child = node.get(tok.key)
-            if child is None:
-                # the Turkish suffix continuation of this last word ("Bakanlığı" -> "Bakanlığından")
-                key = tok.key
+            # the Turkish suffix continuation of this word ("Bakanlığı" -> "Bakanlığından"), kept unless a
+            # longer exact match follows
+            key = tok.key
+            if tok.is_word and not tok.suffix:
                 for k in range(len(key) - 1, max(1, len(key) - _MAX_SUFFIX - 1), -1):
                     c = node.get(key[:k])
                     if c is not None and c.forms:
@@ -137,6 +138,7 @@ def find(tokens: tuple[Token, ...], lang: str) -> list[Match]:
                         if ok:
                             best = (j + 1, ok)
                             break
+            if child is None:
                 break
             node = child
             j += 1
@@ -144,8 +146,8 @@ def find(tokens: tuple[Token, ...], lang: str) -> list[Match]:
                 ok = [f.entry for f in node.forms if _accept(f, tokens, i, j, False)]
                 if ok:
                     best = (j, ok)
-            if tok.suffix:
-                break  # a suffix ends the phrase
+            if tok.suffix and not (tok.suffix == "s" and lang == "en"):
+                break  # a suffix ends the phrase (but "People's Republic")
         if best is None:
             i += 1
             continue
