@@ -89,17 +89,37 @@ def _one_line(e: object, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def query_table(store_path: str | Path, sparql: str, attempts: int = 5) -> Table:
+    """Open the store read-only and run the query to the end. A writer working at the same time may
+    compact away files a reader had just opened (RocksDB reports "Corruption"/"No such file"): the
+    reader then opens the store again and reruns the query."""
+    import time
+
+    from defkg.errors import StoreError
+    from defkg.store import Store
+
+    for attempt in range(attempts):
+        st = None
+        try:
+            st = Store(store_path, read_only=True)
+            return to_table(st.query(sparql))
+        except (RuntimeError, OSError, StoreError) as e:
+            transient = "Corruption" in str(e) or "No such file" in str(e)
+            if not transient or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+        finally:
+            if st is not None:
+                st.close()
+    raise AssertionError("unreachable")
+
+
 def _child(store_path: str, sparql: str, fmt: str, conn: Any) -> None:
     """Run a query in a child process and send ("ok", text) or ("error", message) back."""
     from defkg.errors import DefkgError
-    from defkg.store import Store
 
     try:
-        st = Store(store_path, read_only=True)
-        try:
-            out = ("ok", to_table(st.query(sparql)).format(fmt))
-        finally:
-            st.close()
+        out = ("ok", query_table(store_path, sparql).format(fmt))
     except SyntaxError as e:
         out = ("error", f"SPARQL syntax error: {_one_line(e)}")
     except DefkgError as e:
@@ -122,15 +142,10 @@ def run(store_path: str | Path, sparql: str, fmt: str = "table", timeout: float 
 
     check_read_only(sparql)
     if not timeout or timeout <= 0:
-        from defkg.store import Store
-
-        st = Store(store_path, read_only=True)
         try:
-            return to_table(st.query(sparql)).format(fmt)
+            return query_table(store_path, sparql).format(fmt)
         except SyntaxError as e:
             raise QueryError(f"SPARQL syntax error: {_one_line(e)}") from e
-        finally:
-            st.close()
     methods = multiprocessing.get_all_start_methods()
     ctx: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     receiver, sender = ctx.Pipe(duplex=False)

@@ -40,7 +40,7 @@ KIND_ORDER = (
 GENERIC_KINDS = ("Talks", "Consultations", "Meeting")
 SYMMETRIC = frozenset({"Talks", "MinisterialMeeting", "PhoneCall", "Meeting"})
 VISITS = frozenset({"CourtesyCall", "OfficialVisit"})
-NOT_PARTICIPANT_TITLES = ("spokes", "press-secretary", "journalist", "correspondent", "reporter")
+NOT_PARTICIPANT_TITLES = ("spokes", "press", "journalist", "correspondent", "reporter")
 LOCATIVE = ("da", "de", "ta", "te", "daki", "deki", "taki", "teki")
 STANCE_CUES = {
     "support": "Support",
@@ -220,10 +220,17 @@ class _Meetings:
                 keys.discard(p.key)
                 continue
             out.append(p)
+        # people who only report the meeting: every sentence naming them is a statement in which nobody
+        # else of the meeting is named ("Aktürk, toplantının dün Ankara'da yapıldığını bildirdi")
+        for key in list(keys):
+            mine = {p.sentence for p in out if p.key == key and p.sentence in where}
+            others = {p.sentence for p in out if p.key != key}
+            if mine and all("statement" in self.sents[i].cues and i not in others for i in mine):
+                keys.discard(key)
         return [p for p in out if p.key in keys]
 
     def assign_states(
-        self, mentions: list[PersonMention], pair: tuple[str, ...]
+        self, mentions: list[PersonMention], pair: tuple[str, ...], host: str | None = None
     ) -> dict[tuple[str, ...], str | None]:
         """The state each person represents: stated, else inherited along a list, else the home state,
         else the side of the pair nobody else stands for."""
@@ -270,6 +277,10 @@ class _Meetings:
             elif self.home in pair:
                 for k in missing:
                     state[k] = self.home
+            elif host is not None:
+                # a visiting side names its nationality; officials left unnamed by state are the host's
+                for k in missing:
+                    state[k] = host
         return state
 
     def _side(self, p: PersonMention) -> str | None:
@@ -330,12 +341,12 @@ class _Meetings:
         pair = self.pair(mentions)
         if len(pair) != 2:
             return []
-        states = self.assign_states(mentions, pair)
+        place = self.place(reported)
+        host = place.state if place and place.state in pair else None
+        states = self.assign_states(mentions, pair, host)
         mentions = [p for p in mentions if states.get(p.key) in pair]
         label = self.label(reported)
         kind = self.kind(reported, label)
-        place = self.place(reported)
-        host = place.state if place and place.state in pair else None
         start, end = self.when(reported, mentions)
         participants = self.participations(mentions, states, kind, host, pair)
         topics, topic_evidence = self.topics(pair)

@@ -14,7 +14,7 @@ from defkg.textnorm import fold, tr_title
 TRIGGERS = frozenset({"rank", "title", "honorific", "role"})
 COUNTERPART = "counterpart"  # "his Serbian counterpart Bratislav Gašić", "Alman mevkidaşı Pistorius"
 CHAIN = frozenset({"state", "org", "title", "rank", "role", "honorific", "place"})
-CONNECTORS = frozenset({"ve", "and", "of", "the", "for", "&", "-", "de", "da", "in", "on", "to"})
+CONNECTORS = frozenset({"ve", "and", "of", "the", "for", "&", "-", "de", "da", "in", "on", "to", "(", ")"})
 GENITIVE = ("nin", "nın", "nun", "nün", "in", "ın", "un", "ün", "s")
 PREPOSITIONS = frozenset({"at", "in", "to", "from", "on", "upon", "into", "with", "by"})
 DIPLOMATIC = ("ambassador", "consul", "attache", "charge")
@@ -69,6 +69,22 @@ def _gap_has_newline(c: _Ctx, a: Token, b: Token) -> bool:
     return "\n" in c.text[a.end : b.start]
 
 
+def _month_as_name(c: _Ctx, m: Match, j: int) -> bool:
+    """A month that is a first name ("Kasım el-Araci"): capitalised, no number beside it, a name after it."""
+    toks = c.tokens
+    if not all(e.category in ("month", "weekday") for e in m.entries) or m.end - m.start != 1:
+        return False
+    if not toks[j].is_cap or (j and toks[j - 1].base.isdigit()) or toks[j].suffix:
+        return False
+    nxt = toks[j + 1] if j + 1 < len(toks) else None
+    return (
+        nxt is not None
+        and nxt.is_word
+        and not nxt.base.isdigit()
+        and (nxt.is_cap or nxt.key in c.g.particles)
+    )
+
+
 def _name_run(c: _Ctx, k: int) -> tuple[int, int, bool] | None:
     """Token span of a name starting at k (skipping honorifics), or None."""
     toks, n = c.tokens, len(c.tokens)
@@ -80,12 +96,17 @@ def _name_run(c: _Ctx, k: int) -> tuple[int, int, bool] | None:
         if j > 0 and _gap_has_newline(c, toks[j - 1], t):
             break
         m = c.covering.get(j)
-        if m is not None:
+        if m is not None and not _month_as_name(c, m, j):
             if first is None and m.has("honorific"):
                 j = m.end
                 continue
             break
-        if t.is_word and (t.is_cap or t.is_upper) and not t.base.isdigit() and t.key not in c.g.name_stop:
+        if (
+            t.is_word
+            and (t.is_cap or t.is_upper)
+            and not t.base.isdigit()
+            and (t.key not in c.g.name_stop or m is not None)
+        ):
             if first is None:
                 first = j
             words += 1
@@ -378,6 +399,9 @@ def _mention(
     if state is None:
         state, accredited = _state_from_chain(right, c)
     org = orgs[0].first("org").key if orgs else None  # type: ignore[union-attr]
+    fixed = c.g.orgs.get(org).state if org in c.g.orgs else None  # type: ignore[union-attr]
+    if state and fixed and fixed != state:
+        org = None  # "Yunanistan Milli Savunma Bakanlığı": not Türkiye's MSB
     if state is None:  # a title only one state uses: "Milli Savunma Bakanı"
         for t in titles:
             title = c.g.titles.get(t)
