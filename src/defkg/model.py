@@ -152,6 +152,8 @@ class MeetingFact:
     stances: tuple[Stance, ...] = ()
     evidence: Evidence = ()
     topic_evidence: dict[str, Evidence] = field(default_factory=dict, compare=False, hash=False)
+    # where single facts were read: "start", "end", "place", "host" -> sentence indexes
+    fact_evidence: dict[str, Evidence] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

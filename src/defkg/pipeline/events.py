@@ -142,6 +142,7 @@ class _Meetings:
     ) -> None:
         self.a, self.g, self.tokens, self.matches = article, g, tokens, matches
         self.sent_of, self.sents, self.dates, self.people, self.home = sent_of, sents, dates, people, home
+        self.found_in: dict[str, tuple[int, ...]] = {}  # fact -> the sentence it was read from
         self.chain_tokens: set[int] = set()
         for p in people:
             if p.triggered:
@@ -365,6 +366,7 @@ class _Meetings:
             stances=self.stances(topics),
             evidence=tuple(s.index for s in reported),
             topic_evidence=topic_evidence,
+            fact_evidence={k: v for k, v in self.found_in.items() if v and v[0] >= 0},
         )
         out = [meeting]
         out.extend(self.other_meetings(meeting))
@@ -426,7 +428,7 @@ class _Meetings:
                 name=best.name,
                 state=states[k],
                 rank=self._rank(rank),
-                title=next((p.title_text for p in ps if p.title_text), None),
+                title=max((p.title_text for p in ps if p.title_text), key=len, default=None),
                 organization=self._org(org_key, states[k]),
                 evidence=tuple(sorted({p.sentence for p in ps})),
             )
@@ -479,6 +481,7 @@ class _Meetings:
         rank = {"absolute": 0, "numeric": 1, "relative": 2, "weekday": 3}
         body = [d for d in cands if not self._dateline(d)] or cands
         best = min(body, key=lambda d: (self._sent_at(d.char_start), rank[d.kind]))
+        self.found_in["start"] = self.found_in["end"] = (self._sent_at(best.char_start),)
         return best.start, best.end
 
     def _dateline(self, d: DateMention) -> bool:
@@ -527,7 +530,8 @@ class _Meetings:
                     break
         if not cands:
             return None
-        _, _, key = min(cands)
+        _, start, key = min(cands)
+        self.found_in["place"] = self.found_in["host"] = (self.sent_of[start],)
         return self.g.places[key]
 
     def label(self, sents: list[_Sent]) -> str | None:

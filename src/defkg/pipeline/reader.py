@@ -150,6 +150,18 @@ def clean(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
+_DATE_LINE = re.compile(r"\b(1[89]|20)\d\d\b|\d{1,2}[:.]\d{2}")
+
+
+def _headline(text: str) -> str | None:
+    """The first line that reads as a headline: several words, not a date or time stamp."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    for ln in lines[:8]:
+        if len(ln.split()) >= 4 and not (_DATE_LINE.search(ln) and len(ln.split()) <= 8):
+            return ln
+    return lines[0] if lines else None
+
+
 def make_article(body: str, meta: dict[str, str], source: str | None) -> Article:
     if _SURROGATE.search(body):
         raise InputError("text contains lone surrogates (not valid Unicode)", source)
@@ -165,7 +177,7 @@ def make_article(body: str, meta: dict[str, str], source: str | None) -> Article
     if lang not in ("tr", "en"):
         raise InputError(f"unsupported language {lang!r} (defkg reads tr and en)", source)
     published = meta.get("published") or meta.get("date")
-    title = meta.get("title") or next((ln.strip() for ln in text.splitlines() if ln.strip()), None)
+    title = meta.get("title") or _headline(text)
     return Article(
         id=article_id(text),
         text=text,

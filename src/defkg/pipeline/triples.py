@@ -222,13 +222,13 @@ class _Builder:
         for s in m.states:
             self.fact(iri, DK.participatingState, self.state(s), ev)
         if m.host:
-            self.fact(iri, DK.hostState, self.state(m.host), ev)
+            self.fact(iri, DK.hostState, self.state(m.host), m.fact_evidence.get("host", ev))
         if m.start:
-            self.fact(iri, SDO.startDate, Literal(m.start), ev)
+            self.fact(iri, SDO.startDate, Literal(m.start), m.fact_evidence.get("start", ev))
         if m.end:
-            self.fact(iri, SDO.endDate, Literal(m.end), ev)
+            self.fact(iri, SDO.endDate, Literal(m.end), m.fact_evidence.get("end", ev))
         if m.place:
-            self.fact(iri, SDO.location, self.place(m.place), ev)
+            self.fact(iri, SDO.location, self.place(m.place), m.fact_evidence.get("place", ev))
         delegations: dict[str, URIRef] = {}
 
         def delegation(state: str) -> URIRef:
