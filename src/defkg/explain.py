@@ -35,7 +35,7 @@ def _short(iri: str) -> str:
 
     for p, base in PREFIXES.items():
         if iri.startswith(base):
-            return f"{p}:{iri[len(base):]}"
+            return f"{p}:{iri[len(base) :]}"
     return iri
 
 
@@ -53,12 +53,15 @@ def resolve_iri(store: Store, spec: str) -> str:
 
 
 def explain(store: Store, iri: str) -> list[Explained]:
-    if any(c in iri for c in "<>\" {}|\\^`"):
+    if any(c in iri for c in '<>" {}|\\^`'):
         raise QueryError(f"not an IRI: {iri!r}")
     rows = store.query(_EXPLAIN.replace("?x", f"<{iri}>"))
     out = []
     for r in rows:
         v = [r[i].value if r[i] is not None else None for i in range(7)]
-        out.append(Explained(_short(v[0]), _short(v[1]), _short(v[2]) if v[2] else "", v[3] or "", v[4] or "",
-                             v[5], v[6]))
+        out.append(
+            Explained(
+                _short(v[0]), _short(v[1]), _short(v[2]) if v[2] else "", v[3] or "", v[4] or "", v[5], v[6]
+            )
+        )
     return out

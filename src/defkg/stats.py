@@ -26,11 +26,22 @@ class Stats:
     triples: int
 
     def line(self) -> str:
-        return (f"articles={self.articles} meetings={self.meetings} states={self.states} "
-                f"officials={self.officials} triples={self.triples}")
+        return (
+            f"articles={self.articles} meetings={self.meetings} states={self.states} "
+            f"officials={self.officials} triples={self.triples}"
+        )
 
 
 def stats(store: Store) -> Stats:
     row = next(iter(store.query(_COUNTS)))
     values = [int(row[i].value) for i in range(4)]
-    return Stats(*values, triples=len(store))
+    from defkg.ingest import ONTOLOGY_GRAPH
+
+    ontology = next(
+        iter(
+            store.query(
+                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}", union=False
+            )
+        )
+    )
+    return Stats(*values, triples=len(store) - int(ontology[0].value))  # the articles' graphs
