@@ -24,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CSV = ROOT.parent / "shared" / "data" / "states.csv"
+EXTRA = ROOT / "tools" / "states_extra.tsv"  # states the CSV lacks (Kosovo)
 TURKISH = ROOT / "tools" / "states_tr.tsv"
 STATES_TSV = ROOT / "src" / "defkg" / "data" / "states.tsv"
 ORGS_TSV = ROOT / "src" / "defkg" / "data" / "organizations.tsv"
@@ -97,6 +98,7 @@ def states() -> list[dict[str, str]]:
                     "label_tr": turkish[iso3],
                 }
             )
+    out += [dict(r) for r in read_tsv(EXTRA) if r["iso3"] not in {o["iso3"] for o in out}]
     extra = set(turkish) - {r["iso3"] for r in out}
     if extra:
         raise SystemExit(f"{TURKISH}: Turkish names for states not in the CSV: {sorted(extra)}")

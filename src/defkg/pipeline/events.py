@@ -101,6 +101,12 @@ def extract(article: Article) -> Extraction:
     dates = find_dates(tokens, matches, text, published)
     home = home_state(article, g)
     people = find_people(tokens, matches, text, sent_of, g, article.language, home)
+    # a page's "Related news" / "Most read" lists are other stories: nothing from there on counts
+    end = _related_from(matches, tokens, article)
+    if end is not None:
+        matches = [m for m in matches if sent_of[m.start] < end]
+        people = [p for p in people if p.sentence < end]
+        dates = [d for d in dates if d.char_start < article.sentences[end].start]
     sents = [_Sent(i) for i in range(max(len(article.sentences), 1))]
     for m in matches:
         s = sents[min(sent_of[m.start], len(sents) - 1)]
@@ -114,6 +120,18 @@ def extract(article: Article) -> Extraction:
     meetings = builder.build()
     # all the gazetteer's states, so that the graph describes every state it refers to
     return Extraction(article=article, meetings=tuple(meetings), states=g.states)
+
+
+def _related_from(matches: list[Match], tokens: tuple[Token, ...], article: Article) -> int | None:
+    """The sentence where a list of related stories begins (a line opening with "İlgili Haberler")."""
+    for m in matches:
+        if any(e.category == "cue" and e.key == "related" for e in m.entries):
+            line_start = article.text.rfind("\n", 0, m.char_start) + 1
+            if not article.text[line_start : m.char_start].strip():
+                index = next((s.index for s in article.sentences if s.start <= m.char_start < s.end), None)
+                if index is not None and index > 2:
+                    return index
+    return None
 
 
 def _sentence_index(tokens: tuple[Token, ...], article: Article) -> list[int]:
@@ -406,7 +424,8 @@ class _Meetings:
                 if lead is not None and visitor is not None and side != visitor:
                     # the host's side is led by a counterpart of the visitor's head, or not at all
                     visiting = {t for k in heads if states[k] == visitor for p in by_key[k] for t in p.titles}
-                    if not visiting & {t for p in by_key[lead] for t in p.titles}:
+                    hosting = {t for p in by_key[lead] for t in p.titles}
+                    if not self._counterparts(visiting, hosting):
                         lead = None
                 if lead is not None:
                     heads.add(lead)
@@ -439,6 +458,24 @@ class _Meetings:
 
     def _visitor(self, by_key: dict, order: list, states: dict) -> str | None:  # type: ignore[type-arg]
         return states[order[0]] if order else None
+
+    def _counterparts(self, a: set[str], b: set[str]) -> bool:
+        """Posts of the same level on two sides: the same title, or titles of the same kind of body
+        ("Secretary of State for Defence" and "Milli Savunma Bakanı" both head a defence ministry)."""
+        if "counterpart" in a | b:
+            return True  # "received his Hungarian counterpart"
+
+        def body(t: str) -> str | None:
+            title = self.g.titles.get(t)
+            if title is None or not title.head or not title.org:
+                return None
+            org = self.g.orgs.get(title.org)
+            generic = t.split("-", 1)[1] if "-" in t and t.split("-", 1)[1] in self.g.titles else None
+            if org is not None and org.state and generic:  # "tur-defence-minister" -> "defence-minister"
+                return self.g.titles[generic].org
+            return title.org
+
+        return bool({body(t) for t in a} & {body(t) for t in b} - {None})
 
     def _head_capable(self, ps: list[PersonMention]) -> bool:
         """A post that leads delegations (a minister, a chief of staff...), or the counterpart of one."""
