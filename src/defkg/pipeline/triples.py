@@ -74,7 +74,8 @@ class _Builder:
     # -- evidence --------------------------------------------------------------------------------
     def fact(self, s: URIRef, p: URIRef, o: URIRef | Literal, evidence: Evidence) -> None:
         self.g.add((s, p, o))
-        for index in sorted(set(evidence)):
+        # the first sentence that states the fact: enough to trace it, and the graph stays small
+        for index in sorted(set(evidence))[:1]:
             if not 0 <= index < len(self.a.sentences):
                 continue
             ev = URIRef(iris.evidence(self.a.id, s, p, o, index))
