@@ -97,6 +97,24 @@ def test_update_is_refused(runner, store):
     assert "read-only" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "sparql",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "select * where { service silent <http://example.org/sparql> { ?s ?p ?o } }",
+    ],
+)
+def test_federated_queries_are_refused(runner, store, sparql):
+    result = runner.invoke(cli, ["query", sparql, "--store", str(store)])
+    assert result.exit_code == 1
+    assert "SERVICE" in result.stderr
+
+
+def test_the_word_service_in_a_string_is_fine(runner, store):
+    sparql = 'SELECT ?x WHERE { BIND("service <x>" AS ?x) }'
+    assert runner.invoke(cli, ["query", sparql, "--store", str(store)]).exit_code == 0
+
+
 @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
 def test_query_formats(runner, store, fmt):
     result = runner.invoke(cli, ["query", "meeting-states", "--store", str(store), "--format", fmt])

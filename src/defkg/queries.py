@@ -69,6 +69,9 @@ _PROLOGUE = re.compile(
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
 
+_SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?[<?$\w]", re.IGNORECASE)
+
+
 def form(sparql: str) -> str | None:
     """The first keyword after the prologue (``SELECT``, ``INSERT``...), upper case, or ``None``."""
     rest = sparql[_PROLOGUE.match(sparql).end() :]  # type: ignore[union-attr]
@@ -82,6 +85,9 @@ def check_read_only(sparql: str) -> None:
     word = form(sparql)
     if word in _UPDATE_WORDS:
         raise QueryError(f"SPARQL Update ({word}) refused: `defkg query` is read-only")
+    bare = re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*', " ", sparql)
+    if _SERVICE.search(bare):
+        raise QueryError("federated queries (SERVICE) refused: defkg queries read only the local store")
 
 
 def _one_line(e: object, limit: int = 300) -> str:

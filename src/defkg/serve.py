@@ -21,7 +21,6 @@ import html
 import json
 import multiprocessing
 import queue
-import re
 import threading
 import time
 import urllib.parse
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from defkg.errors import DefkgError, QueryError
+from defkg.queries import check_read_only
 from defkg.store import Store
 
 MAX_QUERY_BYTES = 1_000_000
@@ -209,10 +209,6 @@ class QueryRunner:
 
 # -- HTTP -------------------------------------------------------------------------------------------
 
-_UPDATE_WORD = re.compile(
-    r"^\s*(?:(?:PREFIX|BASE)[^\n]*\n\s*)*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I
-)
-
 _FORM_PAGE = """<!doctype html><html lang="en"><meta charset="utf-8"><title>defkg SPARQL endpoint</title>
 <body style="font-family:sans-serif;max-width:60em;margin:2em auto">
 <h1>defkg SPARQL endpoint</h1>
@@ -224,10 +220,6 @@ org:, prov:, foaf:, skos:, rdfs:, xsd: are predeclared; the default graph is the
 <button>Run</button></form>
 <h2>Named queries</h2><ul>{named}</ul></body></html>
 """
-
-
-def _strip_comments(text: str) -> str:
-    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -299,11 +291,10 @@ class Handler(BaseHTTPRequestHandler):
     def _query(self, sparql: str, params: dict[str, list[str]]) -> None:
         if not sparql.strip():
             return self._error(HTTPStatus.BAD_REQUEST, "no query: give ?query=SPARQL")
-        m = _UPDATE_WORD.match(_strip_comments(sparql))
-        if m:
-            return self._error(
-                HTTPStatus.FORBIDDEN, f"this endpoint is read-only: {m.group(1).upper()} refused"
-            )
+        try:
+            check_read_only(sparql)  # updates and federated (SERVICE) queries
+        except QueryError as e:
+            return self._error(HTTPStatus.FORBIDDEN, f"this endpoint is read-only: {e}")
         accept = self.headers.get("Accept") or ""
         for key in ("format", "output"):
             fmt = (params.get(key) or [""])[0].lower()
