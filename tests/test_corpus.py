@@ -44,7 +44,7 @@ KNOWN_GAPS: dict[str, str] = {
     "05_tr_guler-hegseth-telefon": "missing topics [russia, ukraine]",
     "18_tr_turk-heyeti-kiev-karadeniz": "head flag of Andriy Bondar; missing topics [russia]",
     "19_en_korea-indonesia-jcs-jakarta": "head flag of Jin Yong-sung; state of Agus Subiyanto",
-    "20_tr_msb-brifing-kazakistan-bosna-temaslar": "missing meeting Q225-Q43; (nothing of it extracted)",
+    "20_tr_msb-brifing-kazakistan-bosna-temaslar": "head flag of Senad Mašović",
     "23_en_jointstaff-yoshida-australian-cdf": "head flag of David Johnston",
     "24_tr_turkiye-ozbekistan-taskent": "head flag of Ferhat Yalçın",
     "25_en_ispr-saudi-cgs-calls-on-cjcsc": "head flag of Sahir Shamshad Mirza",
@@ -63,9 +63,6 @@ KNOWN_GAPS: dict[str, str] = {
     "38_tr_guler-guney-koreli-mevkidasi-seul": "state of Tuncay Altuğ",
     "41_tr_turkiye-almanya-istisareleri-berlin": "state of Katharina Weber",
     "43_en_azmod-hasanov-guler-baku": "missing participant Cahit Bağcı",
-    "45_tr_nato-marjinda-ikili-gorusmeler": (
-        "missing meeting Q191-Q43; missing meeting Q34-Q43; (nothing of it extracted)"
-    ),
     "46_en_shangri-la-sidelines-marles": (
         "missing meeting Q17-Q408; missing meeting Q408-Q928; unexpected meeting Q334-Q928; "
         "state of Richard Marles; state of Gilberto Teodoro; head flag of Gilberto Teodoro; "

@@ -238,6 +238,9 @@ class _Meetings:
             ):
                 keys.discard(p.key)
                 continue
+            if p.state is None and self._international(p):
+                keys.discard(p.key)  # "NATO Genel Sekreteri Mark Rutte": no state's delegate
+                continue
             out.append(p)
         # people who only report the meeting: every sentence naming them is a statement in which nobody
         # else of the meeting is named ("Aktürk, toplantının dün Ankara'da yapıldığını bildirdi")
@@ -357,6 +360,9 @@ class _Meetings:
         if not reported:
             return []
         mentions = self.participants()
+        several = self.several_pairs(mentions)
+        if several:
+            return several
         pair = self.pair(mentions)
         if len(pair) != 2:
             return []
@@ -388,6 +394,59 @@ class _Meetings:
         )
         out = [meeting]
         out.extend(self.other_meetings(meeting))
+        return out
+
+    def several_pairs(self, mentions: list[PersonMention]) -> list[MeetingFact]:
+        """One report of several bilateral meetings ("on the sidelines, X met his Canadian, Estonian and
+        Swedish counterparts"): one side's people meet officials of three or more other states."""
+        stated = [p for p in mentions if p.state]
+        first: dict[str, int] = {}
+        for p in sorted(stated, key=lambda p: p.start):
+            first.setdefault(p.state, p.start)  # type: ignore[arg-type]
+        if len(first) < 3:
+            return []
+        anchor = (
+            self.home if self.home in first else max(first, key=lambda s: sum(p.state == s for p in stated))
+        )
+        reported = self.reported()
+        place = self.place(reported)
+        label = self.label(reported)
+        kind = self.kind(reported, label)
+        main_start, main_end = self.when(reported, mentions)
+        taken = {p.sentence for p in stated if p.state != anchor}
+        out = []
+        for other in sorted((s for s in first if s != anchor), key=lambda s: first[s]):
+            theirs = [p for p in stated if p.state == other]
+            sents = {p.sentence for p in theirs}
+            # the sentence after the one naming them ("Görüşmede ... ele alındı") is about their meeting too
+            sents |= {i + 1 for i in sents if i + 1 not in taken and i + 1 < len(self.sents)}
+            ours = [p for p in mentions if (p.state == anchor or p.state is None) and p.sentence in sents]
+            if not ours:
+                ours = [p for p in mentions if p.state == anchor]
+            keys = {p.key for p in ours}
+            ours = [p for p in mentions if p.key in keys]  # all their mentions: titles, ranks, posts
+            pair = tuple(sorted((anchor, other)))
+            states: dict[tuple[str, ...], str | None] = {p.key: p.state or anchor for p in ours}
+            states.update({p.key: other for p in theirs})
+            start, end = self.when([self.sents[i] for i in sorted(sents)], theirs)
+            host = place.state if place and place.state in pair else None
+            topics, topic_evidence = self.topics(pair, sents)
+            out.append(
+                MeetingFact(
+                    kind=kind,
+                    states=pair,
+                    status="Reported",
+                    host=host,
+                    start=start or main_start,
+                    end=end or main_end,
+                    place=place,
+                    participants=self.participations([*ours, *theirs], states, kind, host, pair),
+                    topics=topics,
+                    stances=self.stances(topics),
+                    evidence=tuple(sorted(sents)),
+                    topic_evidence=topic_evidence,
+                )
+            )
         return out
 
     def participations(
@@ -458,6 +517,16 @@ class _Meetings:
 
     def _visitor(self, by_key: dict, order: list, states: dict) -> str | None:  # type: ignore[type-arg]
         return states[order[0]] if order else None
+
+    def _international(self, p: PersonMention) -> bool:
+        orgs = [p.org] + [self.g.titles[t].org for t in p.titles if t in self.g.titles]
+        return any(
+            o in self.g.orgs
+            and self.g.orgs[o].kind == "InternationalOrganization"
+            and not self.g.orgs[o].state
+            for o in orgs
+            if o
+        )
 
     def _counterparts(self, a: set[str], b: set[str]) -> bool:
         """Posts of the same level on two sides: the same title, or titles of the same kind of body
@@ -581,11 +650,13 @@ class _Meetings:
         return None
 
     # -- topics and stances ---------------------------------------------------------------------------
-    def topics(self, pair: tuple[str, ...]) -> tuple[tuple[TopicRef, ...], dict[str, tuple[int, ...]]]:
+    def topics(
+        self, pair: tuple[str, ...], only: set[int] | None = None
+    ) -> tuple[tuple[TopicRef, ...], dict[str, tuple[int, ...]]]:
         found: dict[str, TopicRef] = {}
         evidence: dict[str, set[int]] = defaultdict(set)
         for m in self.matches:
-            if m.start in self.chain_tokens:
+            if m.start in self.chain_tokens or (only is not None and self.sent_of[m.start] not in only):
                 continue
             ref: TopicRef | None = None
             for e in m.entries:
