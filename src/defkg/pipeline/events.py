@@ -276,10 +276,17 @@ class _Meetings:
                 side = self._side(p)
                 if side in pair:
                     state[p.key] = side
-        # contrast: named beside someone of one side, a person is of the other ("X received his
-        # Hungarian counterpart Y")
+        if self.a.language == "tr":  # Turkish reports leave their own officials unqualified
+            for p in mentions:
+                if state.get(p.key) is None and self.home in pair:
+                    state[p.key] = self.home
+        # contrast: named beside someone of one side in a sentence saying they met, a person is of the
+        # other ("X received his Hungarian counterpart Y"); not when both accompany someone
         explicit = {p.key: p.state for p in mentions if p.state in pair}
         for p in mentions:
+            cues = self.sents[p.sentence].cues if p.sentence < len(self.sents) else set()
+            if cues & {"accompanied", "participated"} or not self.sents[p.sentence].kinds:
+                continue
             if state.get(p.key) is None and not p.own:
                 beside = {explicit[q.key] for q in mentions if q.sentence == p.sentence and q.key in explicit}
                 if len(beside) == 1:

@@ -263,10 +263,13 @@ def _right_chain(c: _Ctx, end: int) -> list[Match]:
 
 def _state_from_chain(chain: list[Match], c: _Ctx) -> tuple[str | None, str | None]:
     """(the state a person represents, a second state: where a diplomat is accredited)."""
+    # "Libya Büyükelçisi": a bare state right before the diplomat's title names where they serve
+    # (not "Almanya Dışişleri Bakanlığı ... Büyükelçi X": there the state qualifies the ministry)
     diplomatic = any(
-        e.category in ("title", "role") and any(w in e.key for w in DIPLOMATIC)
+        m.has("state")
+        and (nxt := next((mm for mm in chain if mm.start == m.end), None)) is not None
+        and any(e.category in ("title", "role") and any(w in e.key for w in DIPLOMATIC) for e in nxt.entries)
         for m in chain
-        for e in m.entries
     )
     states = []
     accredited_to = None

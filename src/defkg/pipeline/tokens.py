@@ -117,6 +117,7 @@ def _accept(form: _Form, tokens: tuple[Token, ...], i: int, j: int, continued: b
 def find(tokens: tuple[Token, ...], lang: str) -> list[Match]:
     """Longest non-overlapping gazetteer matches, left to right."""
     root = trie(lang)
+    suffixes = lang == "tr"  # only Turkish glues suffixes to words
     text_matches: list[Match] = []
     n = len(tokens)
     i = 0
@@ -130,7 +131,7 @@ def find(tokens: tuple[Token, ...], lang: str) -> list[Match]:
             # the Turkish suffix continuation of this word ("Bakanlığı" -> "Bakanlığından"), kept unless a
             # longer exact match follows
             key = tok.key
-            if tok.is_word and not tok.suffix:
+            if suffixes and tok.is_word and not tok.suffix:
                 for k in range(len(key) - 1, max(1, len(key) - _MAX_SUFFIX - 1), -1):
                     c = node.get(key[:k])
                     if c is not None and c.forms:
