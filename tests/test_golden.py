@@ -38,8 +38,10 @@ def test_golden_graph(path: Path):
     expected = Graph().parse(expected_file, format="turtle")
     if not isomorphic(got, expected):
         _, only_expected, only_got = graph_diff(to_isomorphic(expected), to_isomorphic(got))
-        pytest.fail(f"graph differs from {expected_file.name}\n--- only expected:\n{readable(only_expected)}"
-                    f"\n+++ only produced:\n{readable(only_got)}")
+        pytest.fail(
+            f"graph differs from {expected_file.name}\n--- only expected:\n{readable(only_expected)}"
+            f"\n+++ only produced:\n{readable(only_got)}"
+        )
 
 
 def test_reingesting_gives_the_same_graph():

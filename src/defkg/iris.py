@@ -120,7 +120,3 @@ def graph(article_id: str) -> str:
 
 def evidence(article_id: str, *fact: object) -> str:
     return _iri("evidence", article_id, digest(*fact))
-
-
-def is_own(iri: str) -> bool:
-    return iri.startswith(RESOURCE_BASE)

@@ -64,7 +64,9 @@ class StateRef:
 class OrgRef:
     key: str  # stable gazetteer key, e.g. "gbr-mod" or "nato"
     label: str  # label as the article names it (its language)
-    kind: str  # Ministry | ArmedForce | Agency | InternationalOrganization | Company | ArmedNonStateGroup | GovernmentBody
+    # Ministry | ArmedForce | Agency | InternationalOrganization | Company | ArmedNonStateGroup |
+    # GovernmentBody
+    kind: str
     state: str | None = None  # iso3 of the state it belongs to (None: international)
     qid: str | None = None
     acronym: str | None = None

@@ -19,21 +19,12 @@ import pyoxigraph as ox
 
 from defkg.errors import QueryError
 
-_UPDATE = re.compile(
-    r"^\s*(?:(?:PREFIX|BASE)[^\n]*\n\s*)*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
-    re.IGNORECASE,
-)
-
 
 @dataclass(frozen=True)
 class NamedQuery:
     name: str
     description: str
     text: str
-
-
-def _strip_comments(text: str) -> str:
-    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
 
 
 def named_queries() -> dict[str, NamedQuery]:

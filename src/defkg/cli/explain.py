@@ -7,11 +7,14 @@ from defkg.explain import explain, resolve_iri
 from defkg.store import open_store
 
 
-@click.command("explain", epilog="""\b
+@click.command(
+    "explain",
+    epilog="""\b
 Examples:
   defkg explain dkr:meeting/gbr-tur/2025-05-29 --store store
   defkg explain https://w3id.org/defkg/id/person/tur/altindag-ilkay --store store
-""")
+""",
+)
 @click.argument("iri")
 @store_option
 @reports_errors

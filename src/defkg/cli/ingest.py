@@ -8,30 +8,55 @@ from defkg.cli.common import reports_errors, store_option
 from defkg.ingest import IngestReport, ingest
 
 
-@click.command("ingest", epilog="""\b
+@click.command(
+    "ingest",
+    epilog="""\b
 Examples:
   defkg ingest article.txt --store store
   defkg ingest corpus/ feed.jsonl page.html --store store
   defkg ingest big-corpus/ --store store --jobs 4 --no-validate
-""")
+""",
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @store_option
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation of each article's graph.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: the number of cores; 1: no workers).")
-@click.option("--progress/--no-progress", default=None,
-              help="Progress bar with articles/s on stderr (default: when stderr is a terminal).")
-@click.option("--wait", type=click.FloatRange(min=0), default=10.0, show_default=True, metavar="SECONDS",
-              help="Wait this long for another ingest holding the store, then fail.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: the number of cores; 1: no workers).",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar with articles/s on stderr (default: when stderr is a terminal).",
+)
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Wait this long for another ingest holding the store, then fail.",
+)
 @reports_errors
-def command(paths: tuple[str, ...], store: str, no_validate: bool, quiet: bool, jobs: int | None,
-            progress: bool | None, wait: float) -> None:
+def command(
+    paths: tuple[str, ...],
+    store: str,
+    no_validate: bool,
+    quiet: bool,
+    jobs: int | None,
+    progress: bool | None,
+    wait: float,
+) -> None:
     """Read articles (text with optional front matter, JSON Lines, HTML; files or
     directories) and add what they say to the store, one named graph per article.
     Re-ingesting an article replaces its graph."""
-    report: IngestReport = ingest(paths, store, validate=not no_validate, jobs=jobs,
-                                  bar=False if quiet else progress, wait=wait)
+    report: IngestReport = ingest(
+        paths, store, validate=not no_validate, jobs=jobs, bar=False if quiet else progress, wait=wait
+    )
     for e in report.errors:
         click.echo("defkg: " + " ".join(str(e).split("\n")), err=True)
     for w in report.warnings:

@@ -39,7 +39,10 @@ Exit codes: 0 ok, 1 failure (bad input, store or query error), 2 usage error.
 """
 
 
-@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(epilog=EPILOG, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="defkg")
 def cli() -> None:
     """defkg: a knowledge graph of bilateral defence relations, built from news reports

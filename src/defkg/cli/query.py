@@ -16,7 +16,9 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-@click.command("query", epilog="""\b
+@click.command(
+    "query",
+    epilog="""\b
 Examples:
   defkg query --list
   defkg query meetings --store store
@@ -25,21 +27,48 @@ Examples:
   defkg query my-question.rq --store store --format csv
   defkg query "SELECT ?s WHERE { ?s a dk:State }" --store store
   defkg query meetings --query-endpoint http://localhost:7878/query
-""")
+""",
+)
 @click.argument("query", required=False)
-@click.option("--store", type=click.Path(file_okay=False), envvar="DEFKG_STORE", help="Directory of the store.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
-              help="json is SPARQL 1.1 Query Results JSON.")
+@click.option(
+    "--store", type=click.Path(file_okay=False), envvar="DEFKG_STORE", help="The store's directory."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="json is SPARQL 1.1 Query Results JSON.",
+)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind ?NAME to a literal VALUE.")
-@click.option("--query-endpoint", metavar="URL", envvar="DEFKG_QUERY_ENDPOINT",
-              help="Run the query at this SPARQL endpoint, not on a local store (env DEFKG_QUERY_ENDPOINT).")
-@click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True, metavar="SECONDS",
-              help="Stop a query running longer than this (0: no limit).")
+@click.option(
+    "--query-endpoint",
+    metavar="URL",
+    envvar="DEFKG_QUERY_ENDPOINT",
+    help="Run the query at this SPARQL endpoint, not on a local store (env DEFKG_QUERY_ENDPOINT).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop a query running longer than this (0: no limit).",
+)
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
 @click.option("--show", is_flag=True, help="Print the SPARQL text instead of running it.")
 @reports_errors
-def command(query: str | None, store: str | None, fmt: str, params: tuple[str, ...],
-            query_endpoint: str | None, timeout: float, list_: bool, show: bool) -> None:
+def command(
+    query: str | None,
+    store: str | None,
+    fmt: str,
+    params: tuple[str, ...],
+    query_endpoint: str | None,
+    timeout: float,
+    list_: bool,
+    show: bool,
+) -> None:
     """Run a named query, a .rq file or SPARQL text (read-only) over the store.
     The dk:, dkr:, schema:, org:, prov:, foaf:, skos:, rdfs:, xsd: ... prefixes are predeclared."""
     if list_:

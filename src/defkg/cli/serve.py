@@ -6,22 +6,40 @@ from defkg.cli.common import reports_errors, store_option
 from defkg.serve import make_server
 
 
-@click.command("serve", epilog="""\b
+@click.command(
+    "serve",
+    epilog="""\b
 Examples:
   defkg serve --store store
   defkg serve --store store --port 8890 --timeout 10
   curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?m a dk:Meeting }' \\
        http://127.0.0.1:7879/sparql
   defkg query meetings --query-endpoint http://127.0.0.1:7879/sparql
-""")
+""",
+)
 @store_option
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (0.0.0.0 exposes the store to the network).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0 exposes the store to the network).",
+)
 @click.option("--port", "-p", type=click.IntRange(0, 65535), default=7879, show_default=True)
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, metavar="SECONDS",
-              help="A query running longer is stopped and answered 503.")
-@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
-              help="Queries run at the same time (one process each).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="A query running longer is stopped and answered 503.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Queries run at the same time (one process each).",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Log each request on stderr.")
 @reports_errors
 def command(store: str, host: str, port: int, timeout: float, workers: int, verbose: bool) -> None:

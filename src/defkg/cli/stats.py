@@ -7,10 +7,13 @@ from defkg.stats import stats
 from defkg.store import open_store
 
 
-@click.command("stats", epilog="""\b
+@click.command(
+    "stats",
+    epilog="""\b
 Example:
   defkg stats --store store
-""")
+""",
+)
 @store_option
 @reports_errors
 def command(store: str) -> None:

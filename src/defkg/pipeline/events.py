@@ -4,6 +4,7 @@ meetings it recalls and the next one it announces, when it says when or where)."
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import defaultdict
@@ -160,6 +161,7 @@ class _Meetings:
     ) -> None:
         self.a, self.g, self.tokens, self.matches = article, g, tokens, matches
         self.sent_of, self.sents, self.dates, self.people, self.home = sent_of, sents, dates, people, home
+        self._starts = [s.start for s in article.sentences]
         self.found_in: dict[str, tuple[int, ...]] = {}  # fact -> the sentence it was read from
         self.chain_tokens: set[int] = set()
         for p in people:
@@ -294,7 +296,7 @@ class _Meetings:
                     if other:
                         state[p.key] = other[0]
         for p in mentions:
-            if state.get(p.key) is None and (p.own or (self.home in pair and self.a.language == "tr")):
+            if state.get(p.key) is None and p.own and self.home in pair:  # "Büyükelçimiz": one of ours
                 state[p.key] = self.home
         missing = [k for k in {p.key for p in mentions} if state.get(k) is None]
         if missing:
@@ -474,10 +476,11 @@ class _Meetings:
         if kind in SYMMETRIC or kind in VISITS:
             visitor = None
             if kind in VISITS:
+                # the side that is not at home, else the side of the first person named
                 visitor = (
                     next((s for s in pair if s != host), None)
                     if host
-                    else self._visitor(by_key, order, states)
+                    else (states[order[0]] if order else None)
                 )
             sides = sorted(pair, key=lambda side: side != visitor)  # the visitor first
             for side in sides:
@@ -521,9 +524,6 @@ class _Meetings:
                 Participation(person, head=k in heads, evidence=tuple(sorted({p.sentence for p in ps})))
             )
         return tuple(out)
-
-    def _visitor(self, by_key: dict, order: list, states: dict) -> str | None:  # type: ignore[type-arg]
-        return states[order[0]] if order else None
 
     def _international(self, p: PersonMention) -> bool:
         orgs = [p.org] + [self.g.titles[t].org for t in p.titles if t in self.g.titles]
@@ -607,10 +607,8 @@ class _Meetings:
         )
 
     def _sent_at(self, char: int) -> int:
-        for s in self.a.sentences:
-            if s.start <= char < s.end:
-                return s.index
-        return -1
+        i = bisect.bisect_right(self._starts, char) - 1
+        return i if i >= 0 and char < self.a.sentences[i].end else -1
 
     def place(self, sents: list[_Sent]) -> PlaceRef | None:
         toks = self.tokens
