@@ -61,7 +61,13 @@ def explain(store: Store, iri: str) -> list[Explained]:
         v = [r[i].value if r[i] is not None else None for i in range(7)]
         out.append(
             Explained(
-                _short(v[0]), _short(v[1]), _short(v[2]) if v[2] else "", v[3] or "", v[4] or "", v[5], v[6]
+                _short(v[0] or ""),
+                _short(v[1] or ""),
+                _short(v[2]) if v[2] else "",
+                v[3] or "",
+                v[4] or "",
+                v[5],
+                v[6],
             )
         )
     return out

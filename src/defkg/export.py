@@ -43,11 +43,9 @@ def export(store: Store, fmt: str, out: str | os.PathLike[str], name: str = "def
     tmp = target.with_name(target.name + ".part")
     if fmt in ("turtle", "nt"):
         triples = list(store.query(_MERGED, union=False))
-        kwargs = {"prefixes": PREFIXES} if fmt == "turtle" else {}
-        ox.serialize(triples, str(tmp), rdf_format, **kwargs)
+        ox.serialize(triples, str(tmp), rdf_format, prefixes=PREFIXES if fmt == "turtle" else None)
     elif fmt in ("trig", "nquads"):
-        kwargs = {"prefixes": PREFIXES} if fmt == "trig" else {}
-        ox.serialize(_quads(store), str(tmp), rdf_format, **kwargs)
+        ox.serialize(_quads(store), str(tmp), rdf_format, prefixes=PREFIXES if fmt == "trig" else None)
     else:
         from rdflib import Dataset
 

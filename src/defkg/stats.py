@@ -44,4 +44,7 @@ def stats(store: Store) -> Stats:
             )
         )
     )
-    return Stats(*values, triples=len(store) - int(ontology[0].value))  # the articles' graphs
+    articles, meetings, states, officials = values
+    return Stats(
+        articles, meetings, states, officials, triples=len(store) - int(ontology[0].value)
+    )  # the articles' graphs

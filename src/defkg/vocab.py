@@ -7,7 +7,7 @@ ontology (and every term the ontology declares is listed here).
 
 from __future__ import annotations
 
-from rdflib import Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD, DefinedNamespace
 
 ONTOLOGY_IRI = "https://w3id.org/defkg/ontology"
@@ -136,7 +136,7 @@ def sparql_prologue() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
-def bind_prefixes(graph) -> None:  # type: ignore[no-untyped-def]
+def bind_prefixes(graph: Graph) -> None:
     """Bind the project's prefixes on an rdflib Graph or Dataset."""
     for p, iri in PREFIXES.items():
         graph.bind(p, iri, override=True, replace=True)

@@ -146,12 +146,13 @@ def find_dates(
             d = published - timedelta(days=back)
             out.append(DateMention(m.char_start, m.char_end, d, d, True, "weekday"))
     for mm in _NUMERIC.finditer(text):
+        day: date | None
         if mm.group(3):
-            d = _safe(int(mm.group(3)), int(mm.group(2)), int(mm.group(1)))
+            day = _safe(int(mm.group(3)), int(mm.group(2)), int(mm.group(1)))
         else:
-            d = _safe(int(mm.group(4)), int(mm.group(5)), int(mm.group(6)))
-        if d:
-            out.append(DateMention(mm.start(), mm.end(), d, d, True, "numeric"))
+            day = _safe(int(mm.group(4)), int(mm.group(5)), int(mm.group(6)))
+        if day:
+            out.append(DateMention(mm.start(), mm.end(), day, day, True, "numeric"))
     out.sort(key=lambda x: x.char_start)
     return out
 

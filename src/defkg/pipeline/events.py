@@ -17,9 +17,11 @@ from defkg.model import (
     Article,
     Extraction,
     MeetingFact,
+    OrgRef,
     Participation,
     Person,
     PlaceRef,
+    RankRef,
     RoleParticipation,
     Stance,
     TopicRef,
@@ -559,13 +561,13 @@ class _Meetings:
             t == "counterpart" or (t in self.g.titles and self.g.titles[t].head) for p in ps for t in p.titles
         )
 
-    def _rank(self, key: str | None):  # type: ignore[no-untyped-def]
+    def _rank(self, key: str | None) -> RankRef | None:
         if key is None or key not in self.g.ranks:
             return None
         r = self.g.ranks[key]
         return r
 
-    def _org(self, key: str | None, state: str | None):  # type: ignore[no-untyped-def]
+    def _org(self, key: str | None, state: str | None) -> OrgRef | None:
         from dataclasses import replace
 
         if key is None or key not in self.g.orgs:
@@ -710,7 +712,7 @@ class _Meetings:
     # -- unnamed roles --------------------------------------------------------------------------------
     def roles(
         self, pair: tuple[str, ...], states: dict, mentions: list[PersonMention]
-    ) -> tuple[RoleParticipation, ...]:  # type: ignore[type-arg]
+    ) -> tuple[RoleParticipation, ...]:
         where = self.participation_sentences()
         named = {t for p in self.people for t in range(max(p.chain_start, 0), p.end)}
         out = []

@@ -457,18 +457,18 @@ def _mention(
     head = False
     accompanying = False
     for j in (end, end + 1):
-        m = c.covering.get(j)
-        if m is not None and any(e.category == "cue" and e.key == "head" for e in m.entries):
+        cue = c.covering.get(j)
+        if cue is not None and any(e.category == "cue" and e.key == "head" for e in cue.entries):
             head = True
     chain_start = min(leftmost, *(m.start for m in chain))
     for j in range(max(0, chain_start - 3), chain_start):
-        m = c.covering.get(j)
-        if m is None or c.sent_of[j] != c.sent_of[first]:
+        near = c.covering.get(j)
+        if near is None or c.sent_of[j] != c.sent_of[first]:
             continue
         # "led by X" (English); a Turkish head cue follows the name ("X başkanlığındaki")
-        if c.lang == "en" and any(e.category == "cue" and e.key == "head" for e in m.entries):
+        if c.lang == "en" and any(e.category == "cue" and e.key == "head" for e in near.entries):
             head = True
-        if any(e.category == "cue" and e.key == "accompanied" for e in m.entries):
+        if any(e.category == "cue" and e.key == "accompanied" for e in near.entries):
             accompanying = True
     return PersonMention(
         name=_display(name_toks, c.lang),
@@ -533,12 +533,12 @@ def _corefer(c: _Ctx, found: list[PersonMention], taken: set[int]) -> list[Perso
     for i, t in enumerate(toks):
         if i in taken or not t.is_word or not (t.is_cap or t.is_upper) or i in c.covering:
             continue
-        q = surnames.get(t.key)
-        if q is None:
+        known = surnames.get(t.key)
+        if known is None:
             continue
         out.append(
             replace(
-                q,
+                known,
                 sentence=c.sent_of[i],
                 start=i,
                 end=i + 1,

@@ -47,7 +47,7 @@ class Token:
 
 
 def tokenize(text: str) -> tuple[Token, ...]:
-    out = []
+    out: list[Token] = []
     for m in _TOKEN.finditer(text):
         word = m.group(0)
         base, _, suffix = word.partition("'")
@@ -78,7 +78,7 @@ class _Form:
     proper: bool  # must start with a capital letter in the text
 
 
-class _Node(dict):  # type: ignore[type-arg]
+class _Node(dict[str, "_Node"]):
     __slots__ = ("forms",)
 
     def __init__(self) -> None:
