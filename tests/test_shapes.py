@@ -33,7 +33,7 @@ from defkg.model import (
     StateRef,
     TopicRef,
 )
-from defkg.pipeline.triples import to_graph
+from defkg.pipeline.triples import ArticleGraph, to_graph
 from defkg.vocab import DK, SDO, SH
 
 # ---------------------------------------------------------------------------------------------
@@ -453,6 +453,15 @@ def test_index_read_from_the_store_equals_iterated_index(lang: str) -> None:
     direct = validate._indexes(g)
     assert direct[0] is getattr(g.store, "_Memory__spo", None), "fast path not taken"
     assert direct == validate._iterated_indexes(g)
+
+
+@pytest.mark.parametrize(("breaker", "message"), BROKEN, ids=[b.__name__ for b, _ in BROKEN])
+def test_bare_triples_validate_like_the_graph(breaker: Callable[[Graph], None], message: str) -> None:
+    """Ingest validates the built triples (``ArticleGraph``), not an rdflib Graph: same results."""
+    g = broken_graph(breaker)
+    bare = ArticleGraph(g.identifier, tuple(g))
+    assert validate._iterated_indexes(bare) == validate._iterated_indexes(g)
+    assert validate.report(bare) == validate.report(g)
 
 
 def test_graph_sharing_a_store_is_iterated() -> None:

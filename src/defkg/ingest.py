@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import re
 import sys
 import time
 from collections import deque
@@ -20,10 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rdflib import BNode, Literal
+
 from defkg.errors import DefkgError, InputError, InputWarning
 from defkg.model import Article
 from defkg.pipeline import extract, reader
-from defkg.pipeline.triples import to_graph
+from defkg.pipeline.triples import build
 from defkg.store import Store
 
 ONTOLOGY_GRAPH = "https://w3id.org/defkg/ontology"
@@ -78,17 +81,16 @@ def ensure_ontology(store: Store) -> None:
 
 _LIT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 _IRI_BAD = set('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
+_IRI_BAD_RE = re.compile("[" + re.escape("".join(sorted(_IRI_BAD))) + "]")
 
 
 def _iri(value: str) -> str:
-    if any(ch in _IRI_BAD for ch in value):
+    if _IRI_BAD_RE.search(value):
         value = "".join(f"%{ord(ch):02X}" if ch in _IRI_BAD else ch for ch in value)  # not IRI characters
     return f"<{value}>"
 
 
 def _term(term: Any) -> str:
-    from rdflib import BNode, Literal
-
     if isinstance(term, Literal):
         lex = f'"{str(term).translate(_LIT_ESCAPES)}"'
         if term.language:
@@ -102,7 +104,7 @@ def _term(term: Any) -> str:
 
 
 def ntriples(graph: Any) -> str:
-    """The triples of an rdflib graph as N-Triples text (no order guaranteed)."""
+    """The triples of an rdflib graph or an ``ArticleGraph`` as N-Triples text (in iteration order)."""
     cache: dict[Any, str] = {}
 
     def t(x: Any) -> str:
@@ -117,32 +119,17 @@ def ntriples(graph: Any) -> str:
 def write_batch(store: Store, batch: list[tuple[str, str]]) -> None:
     """Replace the graphs of ``batch`` ((graph IRI, N-Triples) pairs; a later pair of the same graph wins).
 
-    Graphs the store does not hold yet (the bulk of a first ingest) are loaded as one N-Quads
-    document in one transaction (Oxigraph's loader: about twice as fast as parsing a SPARQL
-    Update); graphs already there are replaced with ``Store.replace_graphs`` (DROP + INSERT DATA,
-    atomic). Either way, after a crash the store holds each article wholly or not at all.
+    Graphs the store does not hold yet (the bulk of a first ingest) go through the bulk loader
+    (``Store.add_new_graphs``: about 4x faster than a transaction); graphs already there are
+    replaced with ``Store.replace_graphs`` (DROP + INSERT DATA in one transaction). Either way,
+    after a crash the store holds each article wholly or not at all.
     """
-    import pyoxigraph as ox
-
-    latest = dict(batch)
-    raw = getattr(store, "_ox", None)
-    if raw is None or not hasattr(raw, "load") or not hasattr(raw, "contains_named_graph"):
-        store.replace_graphs(list(latest.items()))
-        return
-    new: list[str] = []
+    new: list[tuple[str, str]] = []
     old: list[tuple[str, str]] = []
-    for g, nt in latest.items():
-        if raw.contains_named_graph(ox.NamedNode(g)):
-            old.append((g, nt))
-        else:
-            new.append(nt.replace(" .\n", f" {_iri(g)} .\n"))  # N-Triples -> N-Quads
+    for g, nt in dict(batch).items():
+        (old if store.has_graph(g) else new).append((g, nt))
     if new:
-        try:
-            raw.load("".join(new).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-        except (OSError, SyntaxError, ValueError) as e:
-            from defkg.errors import StoreError
-
-            raise StoreError(f"{store.path}: write failed: {e}") from e
+        store.add_new_graphs(new)
     if old:
         store.replace_graphs(old)
 
@@ -150,7 +137,7 @@ def write_batch(store: Store, batch: list[tuple[str, str]]) -> None:
 def article_ntriples(article: Article, validate: bool = True) -> tuple[str, str, int, int]:
     """(graph IRI, N-Triples, meeting count, triple count) for one article."""
     extraction = extract(article)
-    graph = to_graph(extraction)
+    graph = build(extraction)
     if validate:
         from defkg.validate import check_graph
 

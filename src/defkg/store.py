@@ -22,6 +22,8 @@ from defkg.errors import StoreError
 from defkg.vocab import PREFIXES
 
 GraphPayload = tuple[str, str]  # (graph IRI, N-Triples text)
+BULK_QUADS = 500_000  # at most this many quads per bulk load: Oxigraph's loader makes one atomic
+# set of index files per 1,000,000 quads (DEFAULT_BULK_LOAD_BATCH_SIZE), so a call below that is one
 
 # what RocksDB writes (a store killed while being created has some of these and no CURRENT yet)
 _ROCKSDB_FILE = re.compile(
@@ -94,6 +96,41 @@ class Store:
         if not parts:
             return
         self._write(" ;\n".join(parts))
+
+    def has_graph(self, graph_iri: str) -> bool:
+        return bool(self._ox.contains_named_graph(ox.NamedNode(graph_iri)))
+
+    def add_new_graphs(self, payloads: Iterable[GraphPayload]) -> None:
+        """Add named graphs the store does not hold yet, fast, each wholly or not at all.
+
+        This is Oxigraph's bulk loader (about 4x faster than a transaction): it sorts the
+        quads into one new file per index and hands all of them to RocksDB's
+        ``IngestExternalFiles`` in one call, which RocksDB records atomically across the
+        indexes (after a crash, all of the files are in or none). The loader writes one such
+        set of files per million quads, so each call here loads at most ``BULK_QUADS`` quads:
+        every article of a call is in the store wholly or not at all. Graphs the store already
+        holds must go through ``replace_graphs`` (the loader only adds).
+        """
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+        chunk: list[str] = []
+        size = 0
+        for graph_iri, nt in payloads:
+            g = f" {_graph_ref(graph_iri)} .\n"
+            quads = nt.count(" .\n")
+            if chunk and size + quads > BULK_QUADS:
+                self._bulk("".join(chunk))
+                chunk, size = [], 0
+            chunk.append(nt.replace(" .\n", g))  # N-Triples -> N-Quads of that graph
+            size += quads
+        if chunk:
+            self._bulk("".join(chunk))
+
+    def _bulk(self, nquads: str) -> None:
+        try:
+            self._ox.bulk_load(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError, ValueError) as e:
+            raise StoreError(f"{self.path}: write failed: {e}") from e
 
     def drop_graph(self, graph_iri: str) -> None:
         self._write(f"DROP SILENT GRAPH {_graph_ref(graph_iri)}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _APOSTROPHES = "\u2019\u2018`\u00b4\u02bc"
 _TR_UPPER = str.maketrans({"İ": "i", "I": "ı"})
@@ -41,6 +42,7 @@ def strip_diacritics(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65536)  # pure, and called for every IRI and gazetteer lookup
 def fold(text: str) -> str:
     """A matching key: Turkish lower case, no diacritics or punctuation, single spaces.
 
@@ -52,6 +54,7 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+@lru_cache(maxsize=65536)
 def slug(text: str) -> str:
     """An IRI-safe path segment: [a-z0-9-] only, never empty."""
     s = re.sub(r"[^a-z0-9]+", "-", fold(text).replace("_", " ")).strip("-")

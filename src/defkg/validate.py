@@ -7,8 +7,9 @@ millisecond for a typical article). The compiler covers the SHACL Core subset th
 shapes use and refuses anything else, so a shape it cannot check is an error, never
 silently skipped; ``tests/test_shapes.py`` checks that its results agree with pyshacl.
 
-* ``check_graph(graph, source)`` raises ``ValidationError`` with a one-line reason when the
-  graph has a violation (results of severity sh:Warning are reported, never refused);
+* ``check_graph(graph, source)`` (an rdflib graph or an ``ArticleGraph``) raises
+  ``ValidationError`` with a one-line reason when the graph has a violation (results of
+  severity sh:Warning are reported, never refused);
 * ``report(graph)`` returns ``(conforms, text)``, one line per result;
 * ``violations(graph)`` returns the violations themselves;
 * ``pyshacl_report(graph)`` runs the full pyshacl engine (slow; for tests and debugging).
@@ -17,11 +18,11 @@ silently skipped; ``tests/test_shapes.py`` checks that its results agree with py
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection as RdfList
@@ -107,7 +108,16 @@ def _short(term: Any) -> str:
 _Triples = dict[Node, dict[Node, dict[Node, Any]]]
 
 
-def _indexes(graph: Graph) -> tuple[_Triples, _Triples]:
+class TripleSource(Protocol):
+    """What validation reads: an rdflib ``Graph``, or any object with an ``identifier`` whose
+    iteration gives triples (``defkg.pipeline.triples.ArticleGraph``: what ingest validates)."""
+
+    identifier: Any
+
+    def __iter__(self) -> Iterator[tuple[Node, Node, Node]]: ...
+
+
+def _indexes(graph: TripleSource) -> tuple[_Triples, _Triples]:
     """(spo, pos): subject -> predicate -> objects and predicate -> object -> subjects.
 
     rdflib's in-memory store already keeps both; iterating a graph's triples costs ~2.5 µs
@@ -115,6 +125,8 @@ def _indexes(graph: Graph) -> tuple[_Triples, _Triples]:
     the store's own indexes are read directly; anything else is iterated. A test checks the
     two paths give the same index.
     """
+    if not isinstance(graph, Graph):
+        return _iterated_indexes(graph)
     store = graph.store
     if type(graph) is Graph and type(store).__name__ == "Memory":
         spo = getattr(store, "_Memory__spo", None)
@@ -130,10 +142,11 @@ def _indexes(graph: Graph) -> tuple[_Triples, _Triples]:
     return _iterated_indexes(graph)
 
 
-def _iterated_indexes(graph: Graph) -> tuple[_Triples, _Triples]:
+def _iterated_indexes(graph: TripleSource) -> tuple[_Triples, _Triples]:
     spo: _Triples = {}
     pos: _Triples = {}
-    for s, p, o in graph.triples((None, None, None)):
+    triples = graph.triples((None, None, None)) if isinstance(graph, Graph) else iter(graph)
+    for s, p, o in triples:
         spo.setdefault(s, {}).setdefault(p, {})[o] = 1
         pos.setdefault(p, {}).setdefault(o, {})[s] = 1
     return spo, pos
@@ -144,7 +157,7 @@ class _Index:
 
     __slots__ = ("pos", "spo", "subclasses")
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: TripleSource) -> None:
         self.spo, self.pos = _indexes(graph)
         sub: dict[Node, list[Node]] = {}
         for cls, subjects in self.pos.get(_SUBCLASS, {}).items():
@@ -419,7 +432,7 @@ def _focus_nodes(idx: _Index, shape: _Shape) -> set[Node]:
     return nodes
 
 
-def _results(graph: Graph, stop: Callable[[Violation], bool] | None = None) -> list[Violation]:
+def _results(graph: TripleSource, stop: Callable[[Violation], bool] | None = None) -> list[Violation]:
     """Validation results, in shape and focus node order; only up to the first one for which
     ``stop`` is true, if given."""
     shapes, _ = compiled_shapes()
@@ -436,13 +449,13 @@ def _results(graph: Graph, stop: Callable[[Violation], bool] | None = None) -> l
     return out
 
 
-def violations(graph: Graph, limit: int | None = None) -> list[Violation]:
+def violations(graph: TripleSource, limit: int | None = None) -> list[Violation]:
     """Every validation result (violations and warnings) for an rdflib graph, at most ``limit``."""
     found = _results(graph)
     return found if limit is None else found[:limit]
 
 
-def report(graph: Graph) -> tuple[bool, str]:
+def report(graph: TripleSource) -> tuple[bool, str]:
     """(conforms, report text): one line per result. As in SHACL, any result (even a
     warning) means the graph does not conform."""
     found = violations(graph)
@@ -462,7 +475,7 @@ def pyshacl_report(graph: Graph) -> tuple[bool, Graph, str]:
     return bool(conforms), results, str(text)
 
 
-def check_graph(graph: Graph, source: str | None = None) -> None:
+def check_graph(graph: TripleSource, source: str | None = None) -> None:
     """Raise ``ValidationError`` with a one-line reason if the graph has a violation
     (results of severity sh:Warning or sh:Info do not refuse the graph)."""
     found = _results(graph, stop=lambda v: v.severity == "Violation")

@@ -9,10 +9,14 @@ every fact, a ``dk:Evidence`` node naming the fact (``rdf:subject``,
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from defkg import __version__, iris
 from defkg.model import (
@@ -57,6 +61,34 @@ _ORG_KIND = {
 }
 
 
+Triple = tuple[Node, Node, Node]
+
+
+@dataclass(frozen=True)
+class ArticleGraph:
+    """An article's named graph: its IRI and its triples, each once, in the order they were made."""
+
+    identifier: URIRef
+    triples: tuple[Triple, ...]
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+    def __iter__(self) -> Iterator[Triple]:
+        return iter(self.triples)
+
+    def graph(self) -> Graph:
+        g = Graph(identifier=self.identifier)
+        bind_prefixes(g)
+        g.addN((s, p, o, g) for s, p, o in self.triples)
+        return g
+
+
+@lru_cache(maxsize=1024)
+def _index(i: int) -> Literal:
+    return Literal(i)
+
+
 def _lit(text: str, lang: str | None = None) -> Literal:
     return Literal(text, lang=lang) if lang else Literal(text)
 
@@ -66,27 +98,36 @@ class _Builder:
         self.x = extraction
         self.a: Article = extraction.article
         self.lang = self.a.language
-        self.g = Graph(identifier=URIRef(iris.graph(self.a.id)))
-        bind_prefixes(self.g)
+        self.identifier = URIRef(iris.graph(self.a.id))
         self.article = URIRef(iris.article(self.a.id))
         self._described: set[str] = set()
+        self._triples: dict[Triple, None] = {}  # an ordered set: the order of the facts is kept
+        self._evidence_text: dict[int, Literal] = {}
+
+    def add(self, triple: Triple) -> None:
+        self._triples[triple] = None
+
+    def result(self) -> ArticleGraph:
+        return ArticleGraph(self.identifier, tuple(self._triples))
 
     # -- evidence --------------------------------------------------------------------------------
     def fact(self, s: URIRef, p: URIRef, o: URIRef | Literal, evidence: Evidence) -> None:
-        self.g.add((s, p, o))
+        self.add((s, p, o))
         # the first sentence that states the fact: enough to trace it, and the graph stays small
         for index in sorted(set(evidence))[:1]:
             if not 0 <= index < len(self.a.sentences):
                 continue
             ev = URIRef(iris.evidence(self.a.id, s, p, o, index))
-            sentence = self.a.sentences[index]
-            self.g.add((ev, RDF.type, DK.Evidence))
-            self.g.add((ev, RDF.subject, s))
-            self.g.add((ev, RDF.predicate, p))
-            self.g.add((ev, RDF.object, o))
-            self.g.add((ev, DK.sentence, Literal(sentence.text, lang=self.lang)))
-            self.g.add((ev, DK.sentenceIndex, Literal(index)))
-            self.g.add((ev, PROV.wasQuotedFrom, self.article))
+            text = self._evidence_text.get(index)
+            if text is None:
+                text = self._evidence_text[index] = Literal(self.a.sentences[index].text, lang=self.lang)
+            self.add((ev, RDF.type, DK.Evidence))
+            self.add((ev, RDF.subject, s))
+            self.add((ev, RDF.predicate, p))
+            self.add((ev, RDF.object, o))
+            self.add((ev, DK.sentence, text))
+            self.add((ev, DK.sentenceIndex, _index(index)))
+            self.add((ev, PROV.wasQuotedFrom, self.article))
 
     def once(self, iri: str) -> bool:
         if iri in self._described:
@@ -99,54 +140,54 @@ class _Builder:
         iri = URIRef(iris.state(iso3))
         ref: StateRef | None = self.x.states.get(iso3)
         if self.once(iri) and ref is not None:
-            self.g.add((iri, RDF.type, DK.State))
-            self.g.add((iri, RDFS.label, Literal(ref.label_en, lang="en")))
-            self.g.add((iri, RDFS.label, Literal(ref.label_tr, lang="tr")))
-            self.g.add((iri, DK.iso3, Literal(ref.iso3)))
-            self.g.add((iri, DK.wikidata, WD[ref.qid]))
+            self.add((iri, RDF.type, DK.State))
+            self.add((iri, RDFS.label, Literal(ref.label_en, lang="en")))
+            self.add((iri, RDFS.label, Literal(ref.label_tr, lang="tr")))
+            self.add((iri, DK.iso3, Literal(ref.iso3)))
+            self.add((iri, DK.wikidata, WD[ref.qid]))
         return iri
 
     def organization(self, org: OrgRef) -> URIRef:
         iri = URIRef(iris.organization(org.key))
         if self.once(iri):
-            self.g.add((iri, RDF.type, _ORG_KIND.get(org.kind, DK.Organization)))
-            self.g.add((iri, RDFS.label, _lit(org.label, self.lang)))
+            self.add((iri, RDF.type, _ORG_KIND.get(org.kind, DK.Organization)))
+            self.add((iri, RDFS.label, _lit(org.label, self.lang)))
             if org.label_en and org.label_en != org.label:
-                self.g.add((iri, RDFS.label, Literal(org.label_en, lang="en")))
+                self.add((iri, RDFS.label, Literal(org.label_en, lang="en")))
             if org.acronym:
-                self.g.add((iri, DK.acronym, Literal(org.acronym)))
+                self.add((iri, DK.acronym, Literal(org.acronym)))
             if org.qid:
-                self.g.add((iri, DK.wikidata, WD[org.qid]))
+                self.add((iri, DK.wikidata, WD[org.qid]))
             if org.state:
-                self.g.add((iri, DK.ofState, self.state(org.state)))
+                self.add((iri, DK.ofState, self.state(org.state)))
         return iri
 
     def rank(self, rank: RankRef) -> URIRef:
         iri = URIRef(iris.rank(rank.key))
         if self.once(iri):
-            self.g.add((iri, RDF.type, DK.Rank))
+            self.add((iri, RDF.type, DK.Rank))
             labels = {"en": rank.label_en, "tr": rank.label_tr}
             labels[self.lang] = labels.get(self.lang) or rank.label
             for lang, label in labels.items():
                 if label:
-                    self.g.add((iri, SKOS.prefLabel, Literal(label, lang=lang)))
+                    self.add((iri, SKOS.prefLabel, Literal(label, lang=lang)))
             if rank.nato:
-                self.g.add((iri, DK.natoCode, Literal(rank.nato)))
+                self.add((iri, DK.natoCode, Literal(rank.nato)))
             if rank.service:
-                self.g.add((iri, DK.service, Literal(rank.service)))
+                self.add((iri, DK.service, Literal(rank.service)))
         return iri
 
     def place(self, place: PlaceRef) -> URIRef:
         iri = URIRef(iris.place(place.key))
         if self.once(iri):
-            self.g.add((iri, RDF.type, DK.Place))
-            self.g.add((iri, RDFS.label, _lit(place.label, self.lang)))
+            self.add((iri, RDF.type, DK.Place))
+            self.add((iri, RDFS.label, _lit(place.label, self.lang)))
             if place.label_en and place.label_en != place.label:
-                self.g.add((iri, RDFS.label, Literal(place.label_en, lang="en")))
+                self.add((iri, RDFS.label, Literal(place.label_en, lang="en")))
             if place.qid:
-                self.g.add((iri, DK.wikidata, WD[place.qid]))
+                self.add((iri, DK.wikidata, WD[place.qid]))
             if place.state:
-                self.g.add((iri, SDO.containedInPlace, self.state(place.state)))
+                self.add((iri, SDO.containedInPlace, self.state(place.state)))
         return iri
 
     def topic(self, topic: TopicRef) -> URIRef:
@@ -158,22 +199,22 @@ class _Builder:
             )
         iri = URIRef(iris.topic(topic.key))
         if self.once(iri):
-            self.g.add((iri, RDF.type, DK.Place if topic.kind == "Region" else DK.Topic))
+            self.add((iri, RDF.type, DK.Place if topic.kind == "Region" else DK.Topic))
             if topic.kind == "Region":
-                self.g.add((iri, RDF.type, DK.Topic))
-            self.g.add((iri, RDFS.label, _lit(topic.label, self.lang)))
+                self.add((iri, RDF.type, DK.Topic))
+            self.add((iri, RDFS.label, _lit(topic.label, self.lang)))
             if topic.label_en and topic.label_en != topic.label:
-                self.g.add((iri, RDFS.label, Literal(topic.label_en, lang="en")))
+                self.add((iri, RDFS.label, Literal(topic.label_en, lang="en")))
             if topic.qid:
-                self.g.add((iri, DK.wikidata, WD[topic.qid]))
+                self.add((iri, DK.wikidata, WD[topic.qid]))
         return iri
 
     def person(self, p: Person, evidence: Evidence) -> URIRef:
         iri = URIRef(iris.person(p.name, p.state))
         ev = p.evidence or evidence
         if self.once(iri):
-            self.g.add((iri, RDF.type, DK.Official))
-            self.g.add((iri, FOAF.name, Literal(p.name)))
+            self.add((iri, RDF.type, DK.Official))
+            self.add((iri, FOAF.name, Literal(p.name)))
         if p.state:
             self.fact(iri, DK.nationality, self.state(p.state), ev)
         if p.rank:
@@ -181,43 +222,43 @@ class _Builder:
         if p.organization or p.title:
             org = self.organization(p.organization) if p.organization else None
             post = URIRef(iris.post(p.state, p.organization.key if p.organization else None, p.title))
-            self.g.add((post, RDF.type, ORG.Post))
+            self.add((post, RDF.type, ORG.Post))
             if p.title:
-                self.g.add((post, DK.title, Literal(p.title, lang=self.lang)))
+                self.add((post, DK.title, Literal(p.title, lang=self.lang)))
             if org is not None:
-                self.g.add((post, ORG.postIn, org))
+                self.add((post, ORG.postIn, org))
                 self.fact(iri, DK.affiliation, org, ev)
-            self.g.add((post, ORG.heldBy, iri))
+            self.add((post, ORG.heldBy, iri))
             self.fact(iri, ORG.holds, post, ev)
         return iri
 
     # -- article and meetings --------------------------------------------------------------------
     def article_node(self) -> None:
         a, art = self.a, self.article
-        g = self.g
-        g.add((art, RDF.type, DK.Article))
-        g.add((art, SDO.inLanguage, Literal(a.language)))
+        add = self.add
+        add((art, RDF.type, DK.Article))
+        add((art, SDO.inLanguage, Literal(a.language)))
         if a.url:
-            g.add((art, SDO.url, Literal(a.url, datatype=XSD.anyURI)))
+            add((art, SDO.url, Literal(a.url, datatype=XSD.anyURI)))
         if a.published:
-            g.add((art, SDO.datePublished, Literal(a.published)))
+            add((art, SDO.datePublished, Literal(a.published)))
         if a.title:
-            g.add((art, SDO.headline, Literal(a.title, lang=a.language)))
+            add((art, SDO.headline, Literal(a.title, lang=a.language)))
         if a.publisher:
-            g.add((art, SDO.publisher, Literal(a.publisher)))
+            add((art, SDO.publisher, Literal(a.publisher)))
         if a.source:
-            g.add((art, DK.sourceFile, Literal(a.source)))
-        graph = self.g.identifier
-        g.add((graph, RDF.type, PROV.Entity))
-        g.add((graph, PROV.wasDerivedFrom, art))
-        g.add((graph, DK.converterVersion, Literal(__version__)))
+            add((art, DK.sourceFile, Literal(a.source)))
+        graph = self.identifier
+        add((graph, RDF.type, PROV.Entity))
+        add((graph, PROV.wasDerivedFrom, art))
+        add((graph, DK.converterVersion, Literal(__version__)))
 
     def meeting(self, m: MeetingFact, ordinal: int) -> None:
         iri = URIRef(iris.meeting(m.states, m.start, self.a.id, ordinal))
-        g, ev = self.g, m.evidence
-        g.add((iri, RDF.type, _MEETING_KINDS.get(m.kind, DK.Meeting)))
-        g.add((iri, RDF.type, DK.Meeting))
-        g.add((iri, RDFS.label, Literal(m.label or self._label(m), lang=self.lang if m.label else "en")))
+        add, ev = self.add, m.evidence
+        add((iri, RDF.type, _MEETING_KINDS.get(m.kind, DK.Meeting)))
+        add((iri, RDF.type, DK.Meeting))
+        add((iri, RDFS.label, Literal(m.label or self._label(m), lang=self.lang if m.label else "en")))
         self.fact(iri, DK.status, _STATUS.get(m.status, DK.Reported), ev)
         self.fact(iri, DK.reportedIn, self.article, ev)
         for s in m.states:
@@ -236,9 +277,9 @@ class _Builder:
             if state not in delegations:
                 d = URIRef(iris.delegation(str(iri), state))
                 delegations[state] = d
-                g.add((d, RDF.type, DK.Delegation))
-                g.add((d, DK.delegationOf, self.state(state)))
-                g.add((iri, DK.hasDelegation, d))
+                add((d, RDF.type, DK.Delegation))
+                add((d, DK.delegationOf, self.state(state)))
+                add((iri, DK.hasDelegation, d))
             return delegations[state]
 
         for part in m.participants:
@@ -249,26 +290,26 @@ class _Builder:
                 self.fact(d, DK.headOfDelegation if part.head else DK.delegationMember, person, part.evidence)
         for role in m.roles:
             post = URIRef(iris.role_post(role.role, role.state, role.accredited_to))
-            g.add((post, RDF.type, ORG.Post))
-            g.add((post, ORG.role, URIRef(iris.role(role.role))))
-            g.add((URIRef(iris.role(role.role)), RDF.type, DK.Role))
-            g.add((URIRef(iris.role(role.role)), RDFS.label, Literal(role.label, lang=self.lang)))
-            g.add((post, RDFS.label, Literal(role.label, lang=self.lang)))
+            add((post, RDF.type, ORG.Post))
+            add((post, ORG.role, URIRef(iris.role(role.role))))
+            add((URIRef(iris.role(role.role)), RDF.type, DK.Role))
+            add((URIRef(iris.role(role.role)), RDFS.label, Literal(role.label, lang=self.lang)))
+            add((post, RDFS.label, Literal(role.label, lang=self.lang)))
             if role.state:
-                g.add((post, DK.ofState, self.state(role.state)))
+                add((post, DK.ofState, self.state(role.state)))
             if role.accredited_to:
-                g.add((post, DK.accreditedTo, self.state(role.accredited_to)))
+                add((post, DK.accreditedTo, self.state(role.accredited_to)))
             target = delegation(role.state) if role.state else iri
             self.fact(target, DK.includesRole, post, role.evidence)
         for t in m.topics:
             self.fact(iri, DK.topic, self.topic(t), m.topic_evidence.get(t.key, ev))
         for st in m.stances:
             s_iri = URIRef(iris.stance(str(iri), st.kind, st.text))
-            g.add((s_iri, RDF.type, DK.Stance))
-            g.add((s_iri, DK.stanceKind, _STANCE_KINDS.get(st.kind, DK.Support)))
-            g.add((s_iri, DK.stanceText, Literal(st.text, lang=self.lang)))
+            add((s_iri, RDF.type, DK.Stance))
+            add((s_iri, DK.stanceKind, _STANCE_KINDS.get(st.kind, DK.Support)))
+            add((s_iri, DK.stanceText, Literal(st.text, lang=self.lang)))
             if st.topic:
-                g.add((s_iri, DK.stanceOn, self.topic(st.topic)))
+                add((s_iri, DK.stanceOn, self.topic(st.topic)))
             self.fact(iri, DK.stance, s_iri, st.evidence)
 
     def _label(self, m: MeetingFact) -> str:
@@ -283,10 +324,16 @@ def _words(camel: str) -> str:
     return out
 
 
-def to_graph(extraction: Extraction) -> Graph:
-    """The named graph of one article."""
+def build(extraction: Extraction) -> ArticleGraph:
+    """The named graph of one article, as its IRI and triples (no rdflib ``Graph``: ingest
+    serialises and validates these directly; building a ``Graph`` costs as much again)."""
     b = _Builder(extraction)
     b.article_node()
     for i, m in enumerate(extraction.meetings):
         b.meeting(m, i)
-    return b.g
+    return b.result()
+
+
+def to_graph(extraction: Extraction) -> Graph:
+    """The named graph of one article, as an rdflib ``Graph`` with the project's prefixes."""
+    return build(extraction).graph()
