@@ -112,7 +112,8 @@ class TripleSource(Protocol):
     """What validation reads: an rdflib ``Graph``, or any object with an ``identifier`` whose
     iteration gives triples (``defkg.pipeline.triples.ArticleGraph``: what ingest validates)."""
 
-    identifier: Any
+    @property
+    def identifier(self) -> Any: ...
 
     def __iter__(self) -> Iterator[tuple[Node, Node, Node]]: ...
 
