@@ -12,8 +12,10 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import queue
 import re
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -132,6 +134,53 @@ def write_batch(store: Store, batch: list[tuple[str, str]]) -> None:
         store.add_new_graphs(new)
     if old:
         store.replace_graphs(old)
+
+
+class _Writer:
+    """Writes batches on a thread of its own, so that the parent keeps feeding the workers while
+    Oxigraph loads (its loader runs without the GIL). At most ``queued`` batches wait: memory
+    stays bounded. An error of the writer is raised by the next ``put`` or by ``close``."""
+
+    def __init__(self, store: Store, queued: int = 2) -> None:
+        self.store = store
+        self.queue: queue.Queue[tuple[list[tuple[str, str]], int] | None] = queue.Queue(maxsize=queued)
+        self.error: BaseException | None = None
+        self.unflushed = 0
+        self.thread = threading.Thread(target=self._run, name="defkg-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self.queue.get()
+            if item is None:
+                return
+            if self.error is not None:
+                continue  # drain: the parent stops at its next put
+            batch, triples = item
+            try:
+                write_batch(self.store, batch)
+                self.unflushed += triples
+                if self.unflushed >= FLUSH_TRIPLES:
+                    self.store.flush()
+                    self.unflushed = 0
+            except BaseException as e:  # handed to the parent thread
+                self.error = e
+
+    def put(self, batch: list[tuple[str, str]], triples: int) -> None:
+        """Queue ``batch`` ((graph IRI, N-Triples) pairs holding ``triples`` triples) for writing."""
+        self._raise()
+        if batch:
+            self.queue.put((batch, triples))
+
+    def close(self) -> None:
+        """Wait for every batch to be written; raise the writer's error if there was one."""
+        self.queue.put(None)
+        self.thread.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
 
 
 def article_ntriples(article: Article, validate: bool = True) -> tuple[str, str, int, int]:
@@ -407,33 +456,11 @@ def ingest(
         with Store(store_path, wait=wait) as store:
             if ONTOLOGY_GRAPH not in store.graphs():
                 ensure_ontology(store)
-            batch: list[tuple[str, str]] = []
-            unflushed = 0
-            for res in results:
-                if res[0] == "error":
-                    report.errors.append(res[1])
-                elif res[0] == "warning":
-                    report.warnings.append(res[1])
-                    continue
-                else:
-                    _, g_iri, nt, meetings, triples, chars = res
-                    batch.append((g_iri, nt))
-                    report.articles += 1
-                    report.meetings += meetings
-                    report.triples += triples
-                    report.bytes += chars
-                    unflushed += triples
-                    if len(batch) >= batch_size:
-                        write_batch(store, batch)
-                        batch = []
-                        if unflushed >= FLUSH_TRIPLES:
-                            store.flush()
-                            unflushed = 0
-                if progress_bar is not None:
-                    progress_bar.update(1)
-                if progress:
-                    progress(report)
-            write_batch(store, batch)
+            writer = _Writer(store)
+            try:
+                _collect(results, report, batch_size, writer, progress_bar, progress)
+            finally:
+                writer.close()
     finally:
         results.close()  # stops the workers (also when the loop was left early)
         if progress_bar is not None:
@@ -442,3 +469,38 @@ def ingest(
     if not Path(store_path).exists():
         raise InputError("nothing was ingested", str(store_path))
     return report
+
+
+def _collect(
+    results: Iterable[Result],
+    report: IngestReport,
+    batch_size: int,
+    writer: _Writer,
+    progress_bar: Any,
+    progress: Callable[[IngestReport], None] | None,
+) -> None:
+    """Count the results into ``report`` and hand them to ``writer`` ``batch_size`` at a time."""
+    batch: list[tuple[str, str]] = []
+    triples_in_batch = 0
+    for res in results:
+        if res[0] == "error":
+            report.errors.append(res[1])
+        elif res[0] == "warning":
+            report.warnings.append(res[1])
+            continue
+        else:
+            _, g_iri, nt, meetings, triples, chars = res
+            batch.append((g_iri, nt))
+            report.articles += 1
+            report.meetings += meetings
+            report.triples += triples
+            report.bytes += chars
+            triples_in_batch += triples
+            if len(batch) >= batch_size:
+                writer.put(batch, triples_in_batch)
+                batch, triples_in_batch = [], 0
+        if progress_bar is not None:
+            progress_bar.update(1)
+        if progress:
+            progress(report)
+    writer.put(batch, triples_in_batch)

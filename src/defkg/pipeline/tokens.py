@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from defkg.gazetteer import Entry, load
 from defkg.textnorm import fold
@@ -23,9 +24,11 @@ _SUFFIXABLE = frozenset({"title", "org", "role", "cue", "kind", "topic"})
 _MAX_SUFFIX = 8
 
 
-@dataclass(frozen=True)
-class Token:
-    index: int
+class Token(NamedTuple):
+    """One token (immutable; a named tuple rather than a frozen dataclass: an article has
+    hundreds of tokens and a named tuple is made 3x faster)."""
+
+    position: int  # its index in the tokens of the text
     start: int
     end: int
     text: str
@@ -79,11 +82,20 @@ class _Form:
 
 
 class _Node(dict[str, "_Node"]):
-    __slots__ = ("forms",)
+    __slots__ = ("forms", "stem_lengths")
 
     def __init__(self) -> None:
         super().__init__()
         self.forms: list[_Form] = []
+        # lengths of the keys of children that end a form which may take a suffix (longest
+        # first): the only prefixes of a suffixed word worth looking up
+        self.stem_lengths: tuple[int, ...] = ()
+
+    def index_stems(self) -> None:
+        lengths = {len(k) for k, c in self.items() if any(f.entry.category in _SUFFIXABLE for f in c.forms)}
+        self.stem_lengths = tuple(sorted(lengths, reverse=True))
+        for c in self.values():
+            c.index_stems()
 
 
 @cache
@@ -100,6 +112,7 @@ def trie(lang: str) -> _Node:
         acronym = form if (letters.isupper() and len(letters) <= 6) else None
         proper = entry.category in ("state", "place", "rank") and form[:1].isupper()
         node.forms.append(_Form(entry, acronym, proper))
+    root.index_stems()
     return root
 
 
@@ -132,7 +145,13 @@ def find(tokens: tuple[Token, ...], lang: str) -> list[Match]:
             # longer exact match follows
             key = tok.key
             if suffixes and tok.is_word and not tok.suffix:
-                for k in range(len(key) - 1, max(1, len(key) - _MAX_SUFFIX - 1), -1):
+                n_key = len(key)
+                lowest = max(2, n_key - _MAX_SUFFIX)
+                for k in node.stem_lengths:
+                    if k >= n_key:
+                        continue
+                    if k < lowest:
+                        break
                     c = node.get(key[:k])
                     if c is not None and c.forms:
                         ok = [f.entry for f in c.forms if _accept(f, tokens, i, j + 1, True)]
