@@ -119,4 +119,4 @@ def graph(article_id: str) -> str:
 
 
 def evidence(article_id: str, *fact: object) -> str:
-    return _iri("evidence", article_id, digest(*fact))
+    return f"{_iri('evidence', article_id)}/{digest(*fact)}"  # a digest is hex: already a slug

@@ -224,7 +224,12 @@ class _Shape:
     def conforms(self, idx: _Index, focus: Node) -> bool:
         values = (focus,) if self.path is None else idx.values(focus, self.path)
         for check in self.checks:
-            if check(idx, focus, values):
+            ok = getattr(check, "ok", None)  # a per-value test: stop at the first failing value
+            if ok is not None:
+                for v in values:
+                    if not ok(idx, focus, v):
+                        return False
+            elif check(idx, focus, values):
                 return False
         for prop in self.properties:
             for value in values:
@@ -359,6 +364,7 @@ def _each(ok: Callable[..., bool]) -> Check:
     def check(idx: _Index, focus: Node, values: Collection[Node]) -> list[Node | None]:
         return [v for v in values if not ok(idx, focus, v)]
 
+    check.ok = ok  # type: ignore[attr-defined]
     return check
 
 
@@ -440,7 +446,9 @@ def _results(graph: TripleSource, stop: Callable[[Violation], bool] | None = Non
     idx = _Index(graph)
     out: list[Violation] = []
     for shape in shapes:
-        for focus in sorted(_focus_nodes(idx, shape), key=str):
+        # conforming is the common case, and cheaper to establish: it stops at the first failure
+        failing = [f for f in _focus_nodes(idx, shape) if not shape.conforms(idx, f)]
+        for focus in sorted(failing, key=str):
             n = len(out)
             shape.validate(idx, focus, out)
             if stop is not None:

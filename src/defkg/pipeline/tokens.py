@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from defkg.gazetteer import Entry, load
@@ -49,14 +49,17 @@ class Token(NamedTuple):
         return len(self.base) > 1 and self.base.isupper()
 
 
+@lru_cache(maxsize=65536)
+def _parts(word: str) -> tuple[str, str, str]:
+    """(base, suffix, key) of a token's text."""
+    base, _, suffix = word.partition("'")
+    key = fold(base) if base[:1].isalnum() else base.translate(_DASHES)
+    return base, suffix, key or base
+
+
 def tokenize(text: str) -> tuple[Token, ...]:
-    out: list[Token] = []
-    for m in _TOKEN.finditer(text):
-        word = m.group(0)
-        base, _, suffix = word.partition("'")
-        key = fold(base) if base[:1].isalnum() else base.translate(_DASHES)
-        out.append(Token(len(out), m.start(), m.end(), word, base, suffix, key or base))
-    return tuple(out)
+    matches = enumerate(_TOKEN.finditer(text))
+    return tuple(Token(n, m.start(), m.end(), m.group(), *_parts(m.group())) for n, m in matches)
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,9 @@ _ORG_KIND = {
 
 
 Triple = tuple[Node, Node, Node]
+# the terms of every evidence node, looked up once (a namespace attribute is a function call)
+_TYPE, _EVIDENCE, _SENTENCE, _SENTENCE_INDEX = RDF.type, DK.Evidence, DK.sentence, DK.sentenceIndex
+_SUBJECT, _PREDICATE, _OBJECT, _QUOTED_FROM = RDF.subject, RDF.predicate, RDF.object, PROV.wasQuotedFrom
 
 
 @dataclass(frozen=True)
@@ -114,20 +117,22 @@ class _Builder:
     def fact(self, s: URIRef, p: URIRef, o: URIRef | Literal, evidence: Evidence) -> None:
         self.add((s, p, o))
         # the first sentence that states the fact: enough to trace it, and the graph stays small
-        for index in sorted(set(evidence))[:1]:
-            if not 0 <= index < len(self.a.sentences):
-                continue
-            ev = URIRef(iris.evidence(self.a.id, s, p, o, index))
-            text = self._evidence_text.get(index)
-            if text is None:
-                text = self._evidence_text[index] = Literal(self.a.sentences[index].text, lang=self.lang)
-            self.add((ev, RDF.type, DK.Evidence))
-            self.add((ev, RDF.subject, s))
-            self.add((ev, RDF.predicate, p))
-            self.add((ev, RDF.object, o))
-            self.add((ev, DK.sentence, text))
-            self.add((ev, DK.sentenceIndex, _index(index)))
-            self.add((ev, PROV.wasQuotedFrom, self.article))
+        n = len(self.a.sentences)
+        index = min((i for i in evidence if 0 <= i < n), default=None)
+        if index is None:
+            return
+        ev = URIRef(iris.evidence(self.a.id, s, p, o, index))
+        text = self._evidence_text.get(index)
+        if text is None:
+            text = self._evidence_text[index] = Literal(self.a.sentences[index].text, lang=self.lang)
+        add = self._triples.setdefault
+        add((ev, _TYPE, _EVIDENCE))
+        add((ev, _SUBJECT, s))
+        add((ev, _PREDICATE, p))
+        add((ev, _OBJECT, o))
+        add((ev, _SENTENCE, text))
+        add((ev, _SENTENCE_INDEX, _index(index)))
+        add((ev, _QUOTED_FROM, self.article))
 
     def once(self, iri: str) -> bool:
         if iri in self._described:
