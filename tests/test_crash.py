@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from defkg.ingest import ONTOLOGY_GRAPH
+from defkg.store import _ROCKSDB_FILE as ROCKSDB_FILE
 from defkg.store import Store
 
 RUNS = int(os.environ.get("DEFKG_CRASH_RUNS", "20"))
@@ -52,7 +53,10 @@ def write_corpus(d: Path, n: int = 40) -> Path:
 def graph_counts(store: Path) -> dict[str, int]:
     with Store(store) as st:  # read-write: this also proves the store opens for the next writer
         rows = st.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", union=False)
-        return {r["g"].value: int(r["n"].value) for r in rows}
+        counts = {r["g"].value: int(r["n"].value) for r in rows}
+    # a bulk load killed midway may leave its files: opening the store for writing removes them
+    assert not [f.name for f in store.iterdir() if not ROCKSDB_FILE.fullmatch(f.name)]
+    return counts
 
 
 @pytest.fixture(scope="module")

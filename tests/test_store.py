@@ -63,6 +63,50 @@ def test_reingest_is_idempotent(tmp_path: Path) -> None:
     assert len(counts) == len(ARTICLES) + (1 if ONTOLOGY_GRAPH in counts else 0)
 
 
+NT = '<https://w3id.org/defkg/id/article/{i}> <http://www.w3.org/2000/01/rdf-schema#label> "{i}" .\n'
+
+
+def test_new_graphs_bulk_loaded_and_old_ones_replaced(tmp_path: Path) -> None:
+    from defkg.ingest import write_batch
+
+    g = "https://w3id.org/defkg/id/graph/{i}".format
+    with Store(tmp_path / "s") as st:
+        write_batch(st, [(g(i=i), NT.format(i=i)) for i in range(3)])  # new: the bulk loader
+        assert st.graphs() == [g(i=i) for i in range(3)] and len(st) == 3
+        write_batch(st, [(g(i=1), NT.format(i=1) + NT.format(i="x")), (g(i=3), NT.format(i=3))])
+        assert len(st) == 5  # graph 1 replaced (2 triples), graph 3 added
+        write_batch(st, [(g(i=1), NT.format(i=1))])
+        assert len(st) == 4
+
+
+def test_bulk_load_is_split_below_the_loader_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each bulk load stays under Oxigraph's one-ingest size, and an article is never split."""
+    import defkg.store as store_mod
+
+    monkeypatch.setattr(store_mod, "BULK_QUADS", 5)
+    loads: list[int] = []
+    with Store(tmp_path / "s") as st:
+        real = st._bulk
+        monkeypatch.setattr(st, "_bulk", lambda nq: (loads.append(nq.count("\n")), real(nq)))
+        st.add_new_graphs([(f"https://w3id.org/defkg/id/graph/{i}", NT.format(i=i) * 2) for i in range(7)])
+        assert len(st) == 7  # duplicates within a graph count once
+    assert loads == [4, 4, 4, 2]
+
+
+def test_files_of_a_killed_bulk_load_are_removed(tmp_path: Path) -> None:
+    with Store(tmp_path / "s") as st:
+        st.replace_graph("https://w3id.org/defkg/id/graph/a", NT.format(i=1))
+    leftovers = ["123456789012345678901234567890", "bulk-98765432109876543210987.sst"]
+    for name in leftovers:
+        (tmp_path / "s" / name).write_bytes(b"partial")
+    with Store(tmp_path / "s", read_only=True) as st:  # a reader never deletes anything
+        assert len(st) == 1
+    assert all((tmp_path / "s" / n).exists() for n in leftovers)
+    with Store(tmp_path / "s") as st:
+        assert len(st) == 1
+    assert not any((tmp_path / "s" / n).exists() for n in leftovers)
+
+
 def test_graph_iri_cannot_inject_sparql(tmp_path: Path) -> None:
     with Store(tmp_path / "s") as st:
         st.replace_graph("https://w3id.org/defkg/id/graph/ok", "<http://x/a> <http://x/b> <http://x/c> .")

@@ -1,9 +1,11 @@
 """The embedded, persistent store: Oxigraph (RocksDB) on disk, one named graph per article.
 
-rdflib builds and serialises graphs; the store holds them. Writing an article's
-graph is one SPARQL Update (``DROP SILENT GRAPH`` + ``INSERT DATA``), which Oxigraph
-applies as a single transaction: after a crash the store holds each article
-wholly or not at all, and re-ingesting replaces the article's graph.
+The pipeline builds and serialises graphs; the store holds them. A graph the store
+does not hold yet is added by Oxigraph's bulk loader (``add_new_graphs``: index files
+handed to RocksDB in one atomic ingest); a graph it holds is replaced by one SPARQL
+Update (``DROP SILENT GRAPH`` + ``INSERT DATA``), which Oxigraph applies as a single
+transaction. Either way, after a crash the store holds each article wholly or not at
+all, and re-ingesting replaces the article's graph.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ BULK_QUADS = 500_000  # at most this many quads per bulk load: Oxigraph's loader
 _ROCKSDB_FILE = re.compile(
     r"CURRENT|IDENTITY|LOCK|LOG(\.old.*)?|MANIFEST-\d+|OPTIONS-\d+(\.dbtmp)?|\d+\.(log|sst|dbtmp)"
 )
+# what Oxigraph's bulk loader writes before RocksDB takes the files over (a random u128, in
+# decimal, with or without a "bulk-" prefix and ".sst"); a load killed midway leaves them behind
+_BULK_TEMP = re.compile(r"(bulk-)?\d{20,}(\.sst)?")
 _IRI_OK = re.compile(r"[a-z][a-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*", re.IGNORECASE)
 
 
@@ -81,6 +86,15 @@ class Store:
                         "wait for it to finish and try again, or give --wait SECONDS"
                     ) from e
                 time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
+        if not read_only:
+            self._remove_bulk_leftovers()
+
+    def _remove_bulk_leftovers(self) -> None:
+        """Delete the files of a bulk load killed before RocksDB took them over (safe: this
+        process holds the store's lock, so no load is running)."""
+        for f in self.path.iterdir():
+            if _BULK_TEMP.fullmatch(f.name) and f.is_file():
+                f.unlink(missing_ok=True)
 
     # -- writing ---------------------------------------------------------------------------------
     def replace_graph(self, graph_iri: str, ntriples: str) -> None:
