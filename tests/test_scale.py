@@ -151,6 +151,27 @@ def test_reingest_replaces(corpus: Path, tmp_path: Path) -> None:
     assert _graphs(store) == first
 
 
+def test_optimize_after_a_big_load(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first ingest compacts the store; a small ingest into a bigger store does not, unless asked."""
+    calls: list[str] = []
+    real = Store.optimize
+    monkeypatch.setattr(Store, "optimize", lambda self: (calls.append(self.path.name), real(self)))
+    store = tmp_path / "s"
+    ingest([corpus / "txt"], store, jobs=1, validate=False)
+    assert calls == ["s"]
+    one = sorted((corpus / "txt").glob("*.txt"))[:1]
+    small = tmp_path / "small"
+    small.mkdir()
+    text = one[0].read_text(encoding="utf-8") + "\nAnother sentence."
+    (small / "new.txt").write_text(text, encoding="utf-8")
+    ingest([small], store, jobs=1, validate=False)
+    assert calls == ["s"]
+    ingest([small], store, jobs=1, validate=False, optimize=True)
+    assert calls == ["s", "s"]
+    result = CliRunner().invoke(cli, ["ingest", str(small), "--store", str(store), "-q", "--no-optimize"])
+    assert result.exit_code == 0 and calls == ["s", "s"]
+
+
 def test_progress_callback_and_rate(corpus: Path, tmp_path: Path) -> None:
     seen: list[int] = []
     report = ingest(

@@ -439,6 +439,7 @@ def ingest(
     jobs: int | None = None,
     bar: bool | None = None,
     wait: float = 0.0,
+    optimize: bool | None = None,
 ) -> IngestReport:
     """Read, extract and store every article under ``paths``; errors are collected, not raised.
 
@@ -446,6 +447,9 @@ def ingest(
     ``bar``: a progress bar on stderr (default: only when stderr is a terminal).
     ``progress``: called with the report after each article.
     ``wait``: seconds to wait for another process holding the store (``StoreError`` after that).
+    ``optimize``: compact the store at the end (``Store.optimize``: queries after a bulk load run
+    about twice as fast). Default: when this ingest made at least a quarter of the store's data
+    files, so that a small ingest into a big store does not pay for compacting all of it.
     """
     report = IngestReport()
     jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
@@ -456,11 +460,15 @@ def ingest(
         with Store(store_path, wait=wait) as store:
             if ONTOLOGY_GRAPH not in store.graphs():
                 ensure_ontology(store)
+            before = store.disk_bytes()
             writer = _Writer(store)
             try:
                 _collect(results, report, batch_size, writer, progress_bar, progress)
             finally:
                 writer.close()
+            after = store.disk_bytes()
+            if optimize or (optimize is None and report.articles and after - before >= after / 4):
+                store.optimize()
     finally:
         results.close()  # stops the workers (also when the loop was left early)
         if progress_bar is not None:

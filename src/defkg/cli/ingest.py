@@ -41,6 +41,12 @@ Examples:
     metavar="SECONDS",
     help="Wait this long for another ingest holding the store, then fail.",
 )
+@click.option(
+    "--optimize/--no-optimize",
+    default=None,
+    help="Compact the store at the end, for faster queries (default: when this ingest made at "
+    "least a quarter of the store).",
+)
 @reports_errors
 def command(
     paths: tuple[str, ...],
@@ -50,12 +56,19 @@ def command(
     jobs: int | None,
     progress: bool | None,
     wait: float,
+    optimize: bool | None,
 ) -> None:
     """Read articles (text with optional front matter, JSON Lines, HTML; files or
     directories) and add what they say to the store, one named graph per article.
     Re-ingesting an article replaces its graph."""
     report: IngestReport = ingest(
-        paths, store, validate=not no_validate, jobs=jobs, bar=False if quiet else progress, wait=wait
+        paths,
+        store,
+        validate=not no_validate,
+        jobs=jobs,
+        bar=False if quiet else progress,
+        wait=wait,
+        optimize=optimize,
     )
     for e in report.errors:
         click.echo("defkg: " + " ".join(str(e).split("\n")), err=True)
