@@ -181,3 +181,54 @@ def test_sigkill_between_small_batches(tmp_path: Path, env: dict[str, str]) -> N
     rerun(corpus, store, env)
     assert graph_counts(store) == expected
     print(f"\nsmall batches (clean run {clean_seconds:.2f} s): articles held after each kill: {held}")
+
+
+BULK_CHILD = """
+import sys
+from defkg.store import Store
+with Store(sys.argv[1]) as st:
+    print("open", flush=True)
+    st.add_new_graphs(
+        (f"https://w3id.org/defkg/id/graph/g{g}",
+         "".join(f"<https://w3id.org/defkg/id/x/{g}-{i}> <https://w3id.org/defkg/ontology#n> \\"{i}\\" .\\n"
+                 for i in range(10000)))
+        for g in range(int(sys.argv[2]), int(sys.argv[2]) + 20)
+    )
+"""
+
+
+def test_sigkill_during_a_bulk_load(tmp_path: Path, env: dict[str, str]) -> None:
+    """Kills while the bulk loader writes 200,000 quads in one call: the store holds all 20 graphs
+    of the call whole, or none of them."""
+    rng = random.Random(3)
+    store = tmp_path / "store"
+
+    def load(first: int) -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", BULK_CHILD, str(store), str(first)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
+        assert proc.stdout is not None and proc.stdout.readline().strip() == b"open"
+        return proc
+
+    clean_run = load(0)
+    started = time.monotonic()  # from the store being open to the end of the load
+    assert clean_run.wait(timeout=120) == 0
+    clean = time.monotonic() - started
+    outcomes = []
+    for run in range(max(4, RUNS // 4)):
+        proc = load(100 * (run + 1))
+        time.sleep(rng.uniform(0.0, 1.3 * clean))
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        counts = graph_counts(store)
+        mine = {f"https://w3id.org/defkg/id/graph/g{100 * (run + 1) + k}" for k in range(20)}
+        batch = {g: n for g, n in counts.items() if g in mine}
+        assert set(batch.values()) <= {10000}, "a graph was stored in part"
+        assert len(batch) in (0, 20), f"run {run}: {len(batch)} of the 20 graphs of one load stored"
+        outcomes.append(len(batch))
+    print(f"\nkills during a bulk load of 200,000 quads (clean {clean:.2f} s): graphs stored {outcomes}")
