@@ -48,7 +48,6 @@ KNOWN_GAPS: dict[str, str] = {
     "24_tr_turkiye-ozbekistan-taskent": "head flag of Ferhat Yalçın",
     "25_en_ispr-saudi-cgs-calls-on-cjcsc": "head flag of Sahir Shamshad Mirza",
     "27_en_aa-turkish-delegation-damascus": "head flag of Murhaf Abu Qasra",
-    "28_tr_romanya-genelkurmay-baskani-ankara": "head flag of Selçuk Bayraktaroğlu",
     "29_en_pib-india-uae-jdcc": (
         "head flag of Amitabh Prasad; state of Saleh Mohammed Al Ameri; head flag of Saleh Mohammed Al Ameri"
     ),

@@ -166,7 +166,9 @@ def _left_chain(c: _Ctx, start: int, taken: set[int], after_honorific: bool) -> 
         m = c.covering.get(j)
         if m is not None:
             if not any(
-                e.category in CHAIN or (e.category == "cue" and toks[m.start].is_cap) for e in m.entries
+                e.category in CHAIN
+                or (e.category == "cue" and (toks[m.start].is_cap or e.key == COUNTERPART))
+                for e in m.entries
             ):
                 break
             chain.append(m)
