@@ -45,17 +45,13 @@ KNOWN_GAPS: dict[str, str] = {
     "19_en_korea-indonesia-jcs-jakarta": "head flag of Agus Subiyanto",
     "20_tr_msb-brifing-kazakistan-bosna-temaslar": "head flag of Senad Mašović",
     "23_en_jointstaff-yoshida-australian-cdf": "head flag of David Johnston",
-    "24_tr_turkiye-ozbekistan-taskent": "head flag of Ferhat Yalçın",
-    "25_en_ispr-saudi-cgs-calls-on-cjcsc": "head flag of Sahir Shamshad Mirza",
     "27_en_aa-turkish-delegation-damascus": "head flag of Murhaf Abu Qasra",
     "29_en_pib-india-uae-jdcc": (
         "head flag of Amitabh Prasad; state of Saleh Mohammed Al Ameri; head flag of Saleh Mohammed Al Ameri"
     ),
     "32_tr_turk-heyeti-trablus-libya": "head flag of Ömer Bin Ali",
     "33_en_us-poland-security-dialogue-joint-statement": "missing participant Paweł Zalewski",
-    "34_tr_malezya-komutan-genelkurmay-kabul": (
-        "head flag of Selçuk Bayraktaroğlu; missing participant Zulkifli Hassan; extra participant Dato"
-    ),
+    "34_tr_malezya-komutan-genelkurmay-kabul": "missing participant Zulkifli Hassan; extra participant Dato",
     "35_en_ukmod-armed-forces-minister-kenya": "state of Soipan Tuya; head flag of Soipan Tuya",
     "36_tr_guler-gurcu-mevkidasi-telefon": "missing participant Irakli Chikovani; extra topics [iraq]",
     "43_en_azmod-hasanov-guler-baku": "missing participant Cahit Bağcı",

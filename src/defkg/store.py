@@ -168,8 +168,15 @@ class Store:
             raise StoreError(f"{self.path}: optimize failed: {e}") from e
 
     def disk_bytes(self) -> int:
-        """Bytes of the store's data files on disk."""
-        return sum(f.stat().st_size for f in self.path.glob("*.sst") if f.is_file())
+        """Bytes of the store's data files on disk (RocksDB may delete files meanwhile: a
+        compaction runs in the background)."""
+        total = 0
+        for f in self.path.glob("*.sst"):
+            try:
+                total += f.stat().st_size
+            except FileNotFoundError:
+                continue
+        return total
 
     def flush(self) -> None:
         if not self.read_only:

@@ -485,6 +485,11 @@ class _Meetings:
                     else (states[order[0]] if order else None)
                 )
             sides = sorted(pair, key=lambda side: side != visitor)  # the visitor first
+            # a courtesy call is received, not led: the host leads a side only when the two
+            # delegations then hold talks (each delegation has a head, whatever the posts), or the
+            # host is the visitor's counterpart or holds the same post
+            talks = any("delegation-talks" in s.cues for s in self.reported())
+            received = kind == "CourtesyCall" and not talks
             for side in sides:
                 if side in sides_with_head:
                     continue
@@ -496,7 +501,9 @@ class _Meetings:
                     # the host's side is led by a counterpart of the visitor's head, or not at all
                     visiting = {t for k in heads if states[k] == visitor for p in by_key[k] for t in p.titles}
                     hosting = {t for p in by_key[lead] for t in p.titles}
-                    if not self._counterparts(visiting, hosting):
+                    same_post = "counterpart" in visiting | hosting or bool(visiting & hosting)
+                    level = talks or self._counterparts(visiting, hosting)
+                    if not level or (received and not same_post):
                         lead = None
                 if lead is not None:
                     heads.add(lead)
