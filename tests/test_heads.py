@@ -43,6 +43,18 @@ CASES = [
         {"Khalid Al-Harbi", "Sahir Shamshad Mirza"},
     ),
     (
+        "en-delegation-led-by-talks-at-the-hosts-home",
+        "A Turkish delegation led by Deputy Defence Minister Kemal Aksoy held talks with Iraqi Defence "
+        "Minister Thabit al-Abbasi in Baghdad on 8 June 2026. Training and counterterrorism were discussed.",
+        {"Kemal Aksoy"},
+    ),
+    (
+        "en-ministers-at-the-hosts-home",
+        "Defence Minister Yaşar Güler held talks with his German counterpart Boris Pistorius in Ankara on "
+        "8 June 2026. The two ministers discussed NATO.",
+        {"Yaşar Güler", "Boris Pistorius"},
+    ),
+    (
         "tr-reception-then-delegation-talks",
         "Genelkurmay Başkanı Orgeneral Selçuk Bayraktaroğlu, resmi ziyarette bulunan Endonezya Silahlı "
         "Kuvvetler Komutanı Orgeneral Agus Subiyanto'yu 7 Temmuz 2026'da Ankara'da kabul etti. Ardından "

@@ -484,6 +484,8 @@ class _Meetings:
                     if host
                     else (states[order[0]] if order else None)
                 )
+            elif host:  # talks at one side's home: the other side is visiting
+                visitor = next((s for s in pair if s != host), None)
             sides = sorted(pair, key=lambda side: side != visitor)  # the visitor first
             # a courtesy call is received, not led: the host leads a side only when the two
             # delegations then hold talks (each delegation has a head, whatever the posts), or the
