@@ -43,7 +43,6 @@ KNOWN_GAPS: dict[str, str] = {
     "03_tr_msb-brifing-yunanistan-gao": "extra topics [iraq, pkk, syria, terrorism]",
     "19_en_korea-indonesia-jcs-jakarta": "head flag of Agus Subiyanto",
     "20_tr_msb-brifing-kazakistan-bosna-temaslar": "head flag of Senad Mašović",
-    "23_en_jointstaff-yoshida-australian-cdf": "head flag of David Johnston",
     "29_en_pib-india-uae-jdcc": (
         "head flag of Amitabh Prasad; state of Saleh Mohammed Al Ameri; head flag of Saleh Mohammed Al Ameri"
     ),

@@ -337,3 +337,16 @@ def test_same_qids_for_same_keys(lang: str) -> None:
 def test_known_ranks(lang: str, key: str, form: str) -> None:
     rows = {row["key"]: row for row in table(lang, "ranks.tsv")}
     assert form in forms(rows[key]["forms"])
+
+
+def test_counterpart_groups_name_known_titles() -> None:
+    """``data/counterparts.tsv``: a source line, and only title keys both languages know."""
+    from defkg.gazetteer import counterpart_groups
+
+    path = PKG / "data" / "counterparts.tsv"
+    assert path.read_text(encoding="utf-8").startswith("# source: ")
+    groups = counterpart_groups()
+    assert len(groups) >= 2
+    for lang in LANGS:
+        known = {r[0] for _, r in read(LANG / lang / "titles.tsv")[2]}
+        assert set(groups) <= known, f"{lang}: unknown title keys {sorted(set(groups) - known)}"

@@ -1,4 +1,4 @@
-"""Language knowledge loaded once from ``lang/<lang>/*.tsv`` and ``data/states.tsv``.
+"""Language knowledge loaded once from ``lang/<lang>/*.tsv`` and ``data/*.tsv``.
 
 Each TSV starts with ``# source: ...`` and a ``#columns: a b c`` header; ``-`` is an
 empty cell and ``|`` separates surface forms. Surface forms are compiled into one
@@ -94,6 +94,13 @@ def reference_states() -> dict[str, StateRef]:
 @lru_cache(maxsize=1)
 def reference_iso2() -> dict[str, str]:
     return {r["iso2"]: r["iso3"] for r in read_tsv(_root() / "data" / "states.tsv") if r.get("iso2")}
+
+
+@lru_cache(maxsize=1)
+def counterpart_groups() -> dict[str, str]:
+    """Title key -> group of posts that meet as counterparts (``data/counterparts.tsv``)."""
+    rows = read_tsv(_root() / "data" / "counterparts.tsv")
+    return {t: r["group"] for r in rows for t in forms(r["titles"])}
 
 
 @cache

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlparse
 
-from defkg.gazetteer import Gazetteer, load
+from defkg.gazetteer import Gazetteer, counterpart_groups, load
 from defkg.model import (
     Article,
     Extraction,
@@ -562,6 +562,9 @@ class _Meetings:
                 return self.g.titles[generic].org
             return title.org
 
+        groups = counterpart_groups()  # "Chief of the General Staff" and "Chief of Defence Force"
+        if {groups.get(t) for t in a} & {groups.get(t) for t in b} - {None}:
+            return True
         return bool({body(t) for t in a} & {body(t) for t in b} - {None})
 
     def _head_capable(self, ps: list[PersonMention]) -> bool:
