@@ -46,11 +46,9 @@ KNOWN_GAPS: dict[str, str] = {
     "29_en_pib-india-uae-jdcc": (
         "head flag of Amitabh Prasad; state of Saleh Mohammed Al Ameri; head flag of Saleh Mohammed Al Ameri"
     ),
-    "33_en_us-poland-security-dialogue-joint-statement": "missing participant Paweł Zalewski",
     "34_tr_malezya-komutan-genelkurmay-kabul": "missing participant Zulkifli Hassan; extra participant Dato",
     "35_en_ukmod-armed-forces-minister-kenya": "state of Soipan Tuya; head flag of Soipan Tuya",
     "36_tr_guler-gurcu-mevkidasi-telefon": "missing participant Irakli Chikovani; extra topics [iraq]",
-    "43_en_azmod-hasanov-guler-baku": "missing participant Cahit Bağcı",
     "46_en_shangri-la-sidelines-marles": (
         "missing meeting Q17-Q408; missing meeting Q408-Q928; unexpected meeting Q334-Q928; "
         "state of Richard Marles; state of Gilberto Teodoro; head flag of Gilberto Teodoro; "

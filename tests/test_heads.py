@@ -70,3 +70,33 @@ def test_heads(text: str, heads: set[str]) -> None:
     assert x.meetings, "no meeting found"
     got = {p.person.name for p in x.meetings[0].participants if p.head}
     assert got == heads, [(p.person.name, p.head) for p in x.meetings[0].participants]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "state", "title"),
+    [
+        (
+            "Defence Minister Zakir Hasanov received Defence Minister Yaşar Güler in Baku on 12 May 2026. "
+            "The meeting was also attended by the Ambassador of Türkiye to Azerbaijan Cahit Bağcı.",
+            "Cahit Bağcı",
+            "TUR",
+            "Ambassador of Türkiye",
+        ),
+        (
+            "On 4 September 2025 the United States and Poland held their security dialogue in Washington. "
+            "The Polish delegation was headed by Secretary of State at the Ministry of National Defence "
+            "Paweł Zalewski.",
+            "Paweł Zalewski",
+            None,
+            "Secretary of State at the Ministry of National Defence",
+        ),
+    ],
+    ids=["ambassador-of-a-state-to-another", "polish-secretary-of-state"],
+)
+def test_officials_named_after_long_titles(text: str, name: str, state: str | None, title: str) -> None:
+    x = extract(reader.read_text(text, "people.txt"))
+    people = {p.person.name: p.person for m in x.meetings for p in m.participants}
+    assert name in people, sorted(people)
+    assert people[name].title == title
+    if state:
+        assert people[name].state == state

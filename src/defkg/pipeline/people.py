@@ -297,7 +297,12 @@ def _is_trigger(m: Match) -> bool:
 
 
 def _after_title(c: _Ctx, m: Match, ends: dict[int, Match]) -> bool:
-    """A state closing a title: "Secretary of National Defense of the Republic of the Philippines NAME"."""
+    """A state closing a title: "Secretary of National Defense of the Republic of the Philippines NAME",
+    "Ambassador to Azerbaijan NAME", "Ambassador of Türkiye to Azerbaijan NAME"."""
+    if m.start > 1 and c.tokens[m.start - 1].key == "to":
+        prev = ends.get(m.start - 1)
+        if prev is not None and (prev.has("title") or (prev.has("state") and _after_title(c, prev, ends))):
+            return True
     j = m.start
     while j > 0 and c.tokens[j - 1].key in ("of", "the", "republic"):
         j -= 1
@@ -440,7 +445,7 @@ def _mention(
     if chain[0].has("state") and not chain[0].has("title"):
         # "Secretary of National Defense of the Republic of the Philippines NAME"
         t_start, t_end = leftmost, chain[0].start
-        while t_end > t_start and toks[t_end - 1].key in ("of", "the", "republic"):
+        while t_end > t_start and toks[t_end - 1].key in ("of", "the", "republic", "to"):
             t_end -= 1
     title_text = None
     if titles == (COUNTERPART,):
