@@ -42,7 +42,6 @@ QUERY_NAMES = ("meetings", "meeting-states", "participants", "topics")
 KNOWN_GAPS: dict[str, str] = {
     "03_tr_msb-brifing-yunanistan-gao": "extra topics [iraq, pkk, syria, terrorism]",
     "19_en_korea-indonesia-jcs-jakarta": "head flag of Agus Subiyanto",
-    "20_tr_msb-brifing-kazakistan-bosna-temaslar": "head flag of Senad Mašović",
     "29_en_pib-india-uae-jdcc": (
         "head flag of Amitabh Prasad; state of Saleh Mohammed Al Ameri; head flag of Saleh Mohammed Al Ameri"
     ),

@@ -437,6 +437,9 @@ class _Meetings:
             keys = {p.key for p in ours}
             ours = [p for p in mentions if p.key in keys]  # all their mentions: titles, ranks, posts
             pair = tuple(sorted((anchor, other)))
+            # each meeting's own kind when its sentences name one ("... tarafından kabul edildi")
+            own_kind = self.kind([self.sents[i] for i in sorted(sents)])
+            meeting_kind = own_kind if own_kind != "Meeting" else kind
             states: dict[tuple[str, ...], str | None] = {p.key: p.state or anchor for p in ours}
             states.update({p.key: other for p in theirs})
             start, end = self.when([self.sents[i] for i in sorted(sents)], theirs)
@@ -444,14 +447,14 @@ class _Meetings:
             topics, topic_evidence = self.topics(pair, sents)
             out.append(
                 MeetingFact(
-                    kind=kind,
+                    kind=meeting_kind,
                     states=pair,
                     status="Reported",
                     host=host,
                     start=start or main_start,
                     end=end or main_end,
                     place=place,
-                    participants=self.participations([*ours, *theirs], states, kind, host, pair),
+                    participants=self.participations([*ours, *theirs], states, meeting_kind, host, pair),
                     topics=topics,
                     stances=self.stances(topics),
                     evidence=tuple(sorted(sents)),
