@@ -45,7 +45,6 @@ KNOWN_GAPS: dict[str, str] = {
     "29_en_pib-india-uae-jdcc": (
         "head flag of Amitabh Prasad; state of Saleh Mohammed Al Ameri; head flag of Saleh Mohammed Al Ameri"
     ),
-    "34_tr_malezya-komutan-genelkurmay-kabul": "missing participant Zulkifli Hassan; extra participant Dato",
     "35_en_ukmod-armed-forces-minister-kenya": "state of Soipan Tuya; head flag of Soipan Tuya",
     "36_tr_guler-gurcu-mevkidasi-telefon": "missing participant Irakli Chikovani; extra topics [iraq]",
     "46_en_shangri-la-sidelines-marles": (
