@@ -2,8 +2,10 @@
 
 The conventions (those of the evaluation's gold facts): a visiting delegation is led by its most
 senior member or by whoever a phrase names ("led by", "başkanlığındaki", "başkanlık ederken"); the
-host's side is led only by a counterpart of the visitor's head; a courtesy call is received, not
-led, unless the two delegations then hold talks or the host holds the same post.
+host's side is led only by a counterpart of the visitor's head (for talks at one side's home: when
+the other side's delegation is "led by" someone named); ministers meeting both lead their sides; a
+courtesy call is received, not led, unless the two delegations then hold talks or the host holds
+the same post.
 """
 
 from __future__ import annotations
@@ -53,6 +55,13 @@ CASES = [
         "Defence Minister Yaşar Güler held talks with his German counterpart Boris Pistorius in Ankara on "
         "8 June 2026. The two ministers discussed NATO.",
         {"Yaşar Güler", "Boris Pistorius"},
+    ),
+    (
+        "en-ministers-meet-at-one-home-no-delegation-led",
+        "Japan and the United Kingdom held a defence ministerial meeting in London on 15 January 2025. "
+        "Japanese Minister Takeshi Ishida met Secretary of State for Defence John Healey; they discussed "
+        "the Indo-Pacific.",
+        {"Takeshi Ishida", "John Healey"},
     ),
     (
         "tr-reception-then-delegation-talks",

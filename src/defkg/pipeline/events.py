@@ -487,7 +487,9 @@ class _Meetings:
                     if host
                     else (states[order[0]] if order else None)
                 )
-            elif host:  # talks at one side's home: the other side is visiting
+            elif host and any(states[k] != host for k in heads):
+                # talks at one side's home with the other side's delegation "led by" someone named:
+                # a visiting delegation (ministers simply meeting both lead their sides)
                 visitor = next((s for s in pair if s != host), None)
             sides = sorted(pair, key=lambda side: side != visitor)  # the visitor first
             # a courtesy call is received, not led: the host leads a side only when the two
