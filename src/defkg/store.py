@@ -24,8 +24,9 @@ from defkg.errors import StoreError
 from defkg.vocab import PREFIXES
 
 GraphPayload = tuple[str, str]  # (graph IRI, N-Triples text)
-BULK_QUADS = 500_000  # at most this many quads per bulk load: Oxigraph's loader makes one atomic
-# set of index files per 1,000,000 quads (DEFAULT_BULK_LOAD_BATCH_SIZE), so a call below that is one
+# at most this many quads per bulk load: Oxigraph's loader ingests one atomic set of index files
+# per 1,000,000 quads (DEFAULT_BULK_LOAD_BATCH_SIZE), so a load below that is all or nothing
+BULK_QUADS = 500_000
 
 # what RocksDB writes (a store killed while being created has some of these and no CURRENT yet)
 _ROCKSDB_FILE = re.compile(

@@ -126,10 +126,8 @@ def _indexes(graph: TripleSource) -> tuple[_Triples, _Triples]:
     the store's own indexes are read directly; anything else is iterated. A test checks the
     two paths give the same index.
     """
-    if not isinstance(graph, Graph):
-        return _iterated_indexes(graph)
-    store = graph.store
-    if type(graph) is Graph and type(store).__name__ == "Memory":
+    store = graph.store if type(graph) is Graph else None
+    if store is not None and type(store).__name__ == "Memory":
         spo = getattr(store, "_Memory__spo", None)
         pos = getattr(store, "_Memory__pos", None)
         contexts = getattr(store, "_Memory__all_contexts", None)

@@ -125,7 +125,7 @@ class _Builder:
         text = self._evidence_text.get(index)
         if text is None:
             text = self._evidence_text[index] = Literal(self.a.sentences[index].text, lang=self.lang)
-        add = self._triples.setdefault
+        add = self.add
         add((ev, _TYPE, _EVIDENCE))
         add((ev, _SUBJECT, s))
         add((ev, _PREDICATE, p))
