@@ -42,15 +42,36 @@ Exit codes: 0 ok, 1 failure (bad input, store or query error), 2 usage error.
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(epilog=EPILOG, context_settings=CONTEXT)
+class LazyGroup(click.Group):
+    """A command group that imports a command's module only when that command runs: ``defkg
+    query`` does not pay for importing the ingest pipeline, networkx or pyvis. Listing the
+    commands (``--help``) imports them all."""
+
+    def _load(self, module: str) -> None:
+        command: click.Command = importlib.import_module(f"defkg.cli.{module}").command
+        if command.name not in self.commands:
+            self.add_command(command)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        for module in COMMANDS:
+            self._load(module)
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            module = cmd_name.replace("-", "_")
+            if module in COMMANDS:
+                self._load(module)
+            if cmd_name not in self.commands:  # a command named unlike its module
+                self.list_commands(ctx)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, epilog=EPILOG, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="defkg")
 def cli() -> None:
     """defkg: a knowledge graph of bilateral defence relations, built from news reports
     (Turkish and English) of defence and security meetings between states."""
-
-
-for _name in COMMANDS:
-    cli.add_command(importlib.import_module(f"defkg.cli.{_name}").command)
 
 
 def main() -> None:
