@@ -26,6 +26,7 @@ from defkg.model import (
     Stance,
     TopicRef,
 )
+from defkg.pipeline.agreements import engagements
 from defkg.pipeline.dates import DateMention, find_dates, publication_date
 from defkg.pipeline.people import PersonMention, find_people
 from defkg.pipeline.tokens import Match, Token, find, tokenize
@@ -122,7 +123,14 @@ def extract(article: Article) -> Extraction:
     builder = _Meetings(article, g, tokens, matches, sent_of, sents, dates, people, home)
     meetings = builder.build()
     # all the gazetteer's states, so that the graph describes every state it refers to
-    return Extraction(article=article, meetings=tuple(meetings), states=g.states)
+    found = engagements(article, g, tokens, matches, sent_of, dates, people, tuple(meetings))
+    return Extraction(
+        article=article,
+        meetings=tuple(meetings),
+        states=g.states,
+        agreements=found.agreements,
+        exercises=found.exercises,
+    )
 
 
 def _related_from(matches: list[Match], tokens: tuple[Token, ...], article: Article) -> int | None:
