@@ -25,6 +25,7 @@ COMMANDS = (
     "view",
     "push",
     "serve",
+    "dataset",
 )
 
 EPILOG = """\b

@@ -421,7 +421,11 @@ def _signatories(
             )
         state = facts.person_state.get(id(p))
         if person is None and state in parties:
-            person = Person(p.name, state)
+            rank = facts.g.ranks.get(p.rank) if p.rank else None
+            person = Person(p.name, state, rank=rank, title=p.title_text)
         if person is not None and person.state in parties and all(x.name != person.name for x in out):
             out.append(person)
+    if not out and meeting is not None:
+        # "the two ministers signed": the heads of the delegations of the meeting it was signed at
+        out = [q.person for q in meeting.participants if q.head and q.person.state in parties]
     return tuple(out)
