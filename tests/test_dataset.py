@@ -132,3 +132,19 @@ def test_parquet_and_cli(built, tmp_path):
     assert (tmp_path / "dyad_years.parquet").exists() and (tmp_path / "codebook.md").exists()
     help_text = CliRunner().invoke(cli, ["dataset", "--help"]).output
     assert "Examples:" in help_text
+
+
+def test_pair_timeline_and_explain_know_agreements_and_exercises(built):
+    from defkg import analysis
+    from defkg.explain import explain
+
+    store, _, events, _ = built
+    with Store(store, read_only=True) as st:
+        kinds = {(e.kind, e.date) for e in analysis.timeline(st, "ITA", "GRC")}
+        assert ("MemorandumOfUnderstanding", "2024-03-04") in kinds
+        assert any(k != "MemorandumOfUnderstanding" for k, _ in kinds)  # the meeting it was signed at
+        assert [e.kind for e in analysis.timeline(st, "UZB", "KAZ")] == ["Exercise"]
+        iri = events[(events.type == "agreement") & (events.iso3_1 == "ITA")].event_id.iloc[0]
+        facts = explain(st, iri)
+        assert {f.predicate for f in facts} >= {"dk:party", "dk:agreementKind", "dk:signedOn"}
+        assert all(f.sentence for f in facts)
