@@ -18,6 +18,12 @@ def agreements(text: str, published: str = "2024-05-14", url: str = "https://exa
 
 
 SIGNED = [
+    (  # the agreement named only as the subject of the protocol signed is not a second document
+        "tr",
+        "Görüşmenin ardından Türkiye ile Arnavutluk arasında askeri işbirliği anlaşmasına ilişkin uygulama "
+        "protokolü imzalandı.",
+        [(("ALB", "TUR"), "ImplementingArrangement", None)],
+    ),
     (  # the signing day from a weekday in the signing sentence
         "en",
         "Norway and Poland sign naval training deal\n\n"
@@ -71,6 +77,16 @@ SIGNED = [
 ]
 
 NONE = [
+    (
+        "tr",
+        "Türkiye ile Tunus askeri heyetleri bir araya geldi. "
+        "Heyetler, toplantı sonunda mutabakat tutanağını imzaladı.",
+    ),
+    (
+        "en",
+        "The ministers of Peru and Chile reviewed the memorandum of understanding signed in Lima last May.",
+    ),
+    ("en", "Canada and Norway met one year on from signing the landmark Canada-Norway defence agreement."),
     ("en", "Kenya and Uganda are expected to sign a defence cooperation agreement next month."),
     ("en", "Under the status of forces agreement between Japan and Australia, the troops trained together."),
     ("en", "Chile and Peru continued negotiations on a memorandum of understanding on border security."),
@@ -101,20 +117,20 @@ def test_no_agreement_signed(lang, text):
 
 
 def test_agreement_signed_at_a_meeting_links_to_it():
-    x = agreements(SIGNED[2][1])
+    x = agreements(SIGNED[3][1])
     (a,) = x.agreements
     assert a.meeting is not None
     assert set(x.meetings[a.meeting].states) == set(a.states)
 
 
 def test_agreement_titles_as_written():
-    x = agreements(SIGNED[4][1])
+    x = agreements(SIGNED[5][1])
     assert [a.title for a in x.agreements] == ["Askeri Eğitim İşbirliği Mutabakat Muhtırası"]
-    x = agreements(SIGNED[0][1])
+    x = agreements(SIGNED[1][1])
     assert [a.title for a in x.agreements] == ["memorandum of understanding on naval training cooperation"]
 
 
 def test_signatories_are_the_ministers():
-    x = agreements(SIGNED[1][1])
+    x = agreements(SIGNED[2][1])
     names = {p.name for a in x.agreements for p in a.signatories}
     assert names == {"Paulo Andrade", "Luis Ferro"}

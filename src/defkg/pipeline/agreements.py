@@ -147,6 +147,10 @@ def find_agreements(
                 continue
             if any(c.role == "in-force" and _framework(n, c, lang) for c in cs):
                 continue
+            if any(c.role == "not-agreement" and _overlap(n, c) for c in cs):
+                continue  # "mutabakat tutanağı": the signed minutes of a meeting
+            if any(c.role == "relation" and c.start == n.end for c in cs):
+                continue  # "anlaşmasına ilişkin uygulama protokolü": the protocol is what was signed
             if n.key == "plural":
                 plural_states.extend(states)
                 continue
