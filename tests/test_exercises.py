@@ -56,6 +56,27 @@ HELD = [
     ),
 ]
 
+HELD += [
+    (  # a state in a sea's name is no participant; a name with a number before the noun
+        "en",
+        "Troops from China and Russia took part in the Joint Sea-2024 naval drills in the Sea of Japan "
+        "on Sunday.",
+        [(("CHN", "RUS"), "Joint Sea-2024", date(2024, 5, 12), "Reported")],
+    ),
+    (
+        "tr",
+        "Çin ve Rusya donanmaları Japon Denizi'nde ortak deniz tatbikatına başladı, Çin Savunma Bakanlığı "
+        "açıklamasında belirtti.",
+        [(("CHN", "RUS"), None, None, "Reported")],
+    ),
+    (  # announced for tomorrow
+        "tr",
+        "Türkiye-Mısır ortak tatbikatı yarın başlayacak ve bir hafta sürecek, Bakanlık bu konuda "
+        "bir açıklama yaptı.",
+        [(("EGY", "TUR"), None, date(2024, 5, 15), "Planned")],
+    ),
+]
+
 NONE = [
     ("en", "Last year, Egypt and Greece held a joint air exercise off Crete."),
     ("en", "The ministers of India and Vietnam agreed to expand bilateral exercises and training."),

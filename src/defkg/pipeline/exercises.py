@@ -67,7 +67,14 @@ def find_exercises(article: Article, g: Gazetteer, facts: SentenceFacts) -> tupl
             continue
         planned_cues = [c for c in cs if c.role == "planned"]
         held = any(c.role == "held" and not any(_overlap(c, p) for p in planned_cues) for c in cs)
-        states = _distinct(st for st, _ in facts.states(s, people=False))
+        # "the Sea of Japan", "Japon Denizi": a state's name inside a sea's or a coast's is no participant
+        geo_after = {c.end for c in cs if c.role == "geo-before"}
+        geo_next = {c.start for c in cs if c.role == "geo-after"}
+        states = _distinct(
+            st
+            for st, i in facts.states(s, people=False)
+            if i not in geo_after and not ({i + 1, i + 2} & geo_next)
+        )
         if any(c.role == "observer" for c in cs):
             # "Minsk invited observers from many countries to watch the exercise"
             observers.extend(states)
@@ -175,6 +182,11 @@ def _name(n: Cue, s: int, facts: SentenceFacts, cs: list[Cue], lang: str) -> str
         known = {k for m in facts.matches if n.end <= m.start < e for k in range(m.start, m.end)}
         if e > n.end and not any(i in known for i in range(n.end, e)) and not facts.title_case(s):
             return written(n.start if first.is_cap and first.key == "exercise" else n.end, e)
+    # "the Joint Sea-2024 naval drills", "Anadolu Kartalı-2024 tatbikatı": a run with a number or hyphen
+    b = run_back(n.start)
+    numbered = any(t.base.isdigit() or t.key == "-" for t in tokens[b : n.start])
+    if b < n.start and numbered and not _only_states(b, n.start, facts):
+        return written(b, n.start)
     # "Türkiye-Mısır Dostluk Denizi (Bahr El Sadaka) Deniz Harekâtı Özel Tatbikatı",
     # "ASEAN-India Maritime Exercise"
     if head.is_cap and first.is_cap and not facts.title_case(s):
@@ -304,8 +316,8 @@ def _dates(grp: _Group, facts: SentenceFacts) -> tuple[date | None, date | None,
                 continue
             dl = is_dateline(facts.text, d)
             r = 0 if d.end and d.end != d.start else rank.get(d.kind, 3)
-            if r == 2 and not m.held:
-                continue
+            if r == 2 and not (m.held or m.planned):
+                continue  # "on Monday" dates an exercise only in a sentence saying it began or will
             cands.append((int(dl), r, d, m.sentence))
     if not cands:
         return None, (max(ends) if ends else None), None
