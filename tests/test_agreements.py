@@ -76,6 +76,15 @@ SIGNED = [
     ),
 ]
 
+SIGNED += [
+    (  # three parties named in the signing sentence: a trilateral memorandum
+        "en",
+        "The defence ministers of Azerbaijan, Georgia and Türkiye signed a trilateral memorandum of "
+        "understanding on military cooperation in Tbilisi on Monday.",
+        [(("AZE", "GEO", "TUR"), "MemorandumOfUnderstanding", date(2024, 5, 13))],
+    ),
+]
+
 NONE = [
     (
         "tr",

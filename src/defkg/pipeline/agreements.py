@@ -349,8 +349,10 @@ def _parties(
     found = [s for s, _ in a.states.most_common()]
     pairs = [set(m.states) for m in meetings if m.status == "Reported" and len(m.states) == 2]
     if len(found) > 2:
+        # a bilateral agreement of the meeting's pair, a third state named in passing; else all named
+        # ("Türkiye, Azerbaijan and Georgia signed a trilateral memorandum")
         inside = [p for p in pairs if p <= set(found)]
-        found = sorted(inside[0]) if inside else found[:2]
+        found = sorted(inside[0]) if inside else found
     if len(found) < 2:
         for extra in _distinct(plural_states):
             if extra not in found and len(found) < 2:
