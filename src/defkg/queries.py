@@ -18,6 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from defkg.errors import QueryError
+from defkg.sparql_errors import describe, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,9 @@ def resolve(spec: str) -> str:
         return path.read_text(encoding="utf-8")
     if re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", spec, re.IGNORECASE) or form(spec) in _UPDATE_WORDS:
         return spec
-    raise QueryError(f"unknown query {spec!r}; `defkg query --list` shows the named queries")
+    raise QueryError(
+        f"unknown query {spec!r}{did_you_mean(spec, named)}; `defkg query --list` shows the named queries"
+    )
 
 
 # The prologue of a query or update: comments, PREFIX and BASE declarations, in any case.
@@ -118,7 +121,7 @@ def _child(store_path: str, sparql: str, fmt: str, conn: Any) -> None:
     try:
         out = ("ok", query_table(store_path, sparql).format(fmt))
     except SyntaxError as e:
-        out = ("error", f"SPARQL syntax error: {_one_line(e)}")
+        out = ("error", f"SPARQL syntax error: {describe(e, sparql)}")
     except DefkgError as e:
         out = ("error", str(e))
     except OSError as e:
@@ -142,7 +145,7 @@ def run(store_path: str | Path, sparql: str, fmt: str = "table", timeout: float 
         try:
             return query_table(store_path, sparql).format(fmt)
         except SyntaxError as e:
-            raise QueryError(f"SPARQL syntax error: {_one_line(e)}") from e
+            raise QueryError(f"SPARQL syntax error: {describe(e, sparql)}") from e
     methods = multiprocessing.get_all_start_methods()
     ctx: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     receiver, sender = ctx.Pipe(duplex=False)

@@ -4,6 +4,7 @@ import click
 
 from defkg import analysis
 from defkg.cli.common import reports_errors, store_option
+from defkg.cli.export import AliasChoice
 from defkg.store import open_store
 
 
@@ -18,19 +19,21 @@ Examples:
 Graphs: states (edge weight = meetings, first/last date), actors (officials,
 organisations, states; met-with and member-of edges), knowledge (meetings, states,
 officials, organisations, topics, as `defkg view` draws them). Every node carries
-weighted_degree, degree, betweenness, pagerank and community. Formats: GraphML and
-GEXF (Gephi, Cytoscape, yEd), CSV node and edge lists (NAME-nodes.csv, NAME-edges.csv).
+weighted_degree, degree, betweenness, pagerank and community. Formats: GraphML
+(Cytoscape, yEd; dates as ISO 8601 text, absent when unknown), GEXF 1.2 in dynamic mode
+(Gephi: every node and edge has start/end dates, so the timeline works), CSV node and
+edge lists (NAME-nodes.csv, NAME-edges.csv).
 """,
 )
 @store_option
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Directory to write to.")
 @click.option(
-    "--graph", "graphs", type=click.Choice([*analysis.GRAPHS, "all"]), default="all", show_default=True
+    "--graph", "graphs", type=AliasChoice([*analysis.GRAPHS, "all"]), default="all", show_default=True
 )
 @click.option(
     "--format",
     "formats",
-    type=click.Choice([*analysis.EXPORT_FORMATS, "all"]),
+    type=AliasChoice([*analysis.EXPORT_FORMATS, "all"]),
     default="all",
     show_default=True,
 )
