@@ -84,7 +84,7 @@ def _caret(text: str, line: int, col: int) -> str:
     if not before and not after:
         return ""
     dots = ("…" if i - 30 > 0 else "", "…" if i + 30 < len(src.rstrip()) else "")
-    return f" (here: {dots[0]}{before}⌶{after}{dots[1]})"
+    return f" (at: {dots[0]}{before.rstrip()} \u00bb{after}{dots[1]})"
 
 
 def unknown_prefixes(sparql: str, known: Iterable[str]) -> list[tuple[str, int]]:
