@@ -873,13 +873,21 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_ATTRIBUTES = ("date", "first", "last")
 
 
+_ENGAGEMENTS = ("met", "met-with")  # edge relations that are meetings (dated by first/last)
+
+
+def _relation(g: nx.Graph, a: str, b: str) -> str:
+    d = g.get_edge_data(a, b) or g.get_edge_data(b, a) or {}
+    return str(d.get("relation", ""))
+
+
 def time_spans(g: nx.Graph) -> tuple[dict[str, tuple[str, str]], dict[tuple[str, str], tuple[str, str]]]:
     """When each node and edge is in the graph: ``(start, end)`` ISO dates, for Gephi's timeline.
 
     An edge: its ``first``/``last`` dates, else the ``date`` of a dated endpoint (a meeting). A
-    node: its own ``date`` (a meeting), else the span of its dated edges, else the span of its
-    dated neighbours (an organisation: when its officials met). What has no date is left out
-    (in a dynamic GEXF it is then present at all times)."""
+    node: its own ``date`` (a meeting), else the span of its dated edges, else the span of the
+    neighbours it is tied to other than by a meeting (an organisation: when its officials met).
+    What has no date is left out (in a dynamic GEXF it is then present at all times)."""
 
     def day(value: object) -> str:
         return value if isinstance(value, str) and _ISO_DATE.match(value) else ""
@@ -904,8 +912,9 @@ def time_spans(g: nx.Graph) -> tuple[dict[str, tuple[str, str]], dict[tuple[str,
         elif incident[n]:
             nodes[n] = (min(s for s, _ in incident[n]), max(e for _, e in incident[n]))
     for n in g:
-        if n not in nodes:
-            spans = [nodes[m] for m in nx.all_neighbors(g, n) if m in nodes]
+        if n not in nodes:  # through ties, not through engagements whose dates are unknown
+            ties = [m for m in nx.all_neighbors(g, n) if _relation(g, n, m) not in _ENGAGEMENTS]
+            spans = [nodes[m] for m in ties if m in nodes]
             if spans:
                 nodes[n] = (min(s for s, _ in spans), max(e for _, e in spans))
     return nodes, edges
