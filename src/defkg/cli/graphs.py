@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import click
 
+import defkg
 from defkg import analysis
 from defkg.cli.common import reports_errors, store_option
 from defkg.cli.export import AliasChoice
-from defkg.store import open_store
 
 
 @click.command(
@@ -45,8 +45,7 @@ def command(store: str, out: str, graphs: str, formats: str, seed: int) -> None:
     """Export the network graphs with their measures for Gephi and other analysts' tools."""
     which = analysis.GRAPHS if graphs == "all" else (graphs,)
     fmts = analysis.EXPORT_FORMATS if formats == "all" else (formats,)
-    with open_store(store, read_only=True) as st:
-        for name in which:
-            g = analysis.build_graph(st, name, seed=seed)
-            for path in analysis.export_graph(g, name, out, fmts):
-                click.echo(str(path))
+    kg = defkg.open(store, read_only=True)
+    for name in which:
+        for path in analysis.export_graph(kg.network(name, seed=seed), name, out, fmts):
+            click.echo(str(path))
