@@ -17,6 +17,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from defkg import sparql_tokens
 from defkg.errors import QueryError
 
 
@@ -48,36 +49,49 @@ def resolve(spec: str) -> str:
         if not path.is_file():
             raise QueryError(f"{spec}: no such query file")
         return path.read_text(encoding="utf-8")
-    if re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", spec, re.IGNORECASE) or form(spec) in _UPDATE_WORDS:
+    if re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", spec, re.IGNORECASE) or _update_form(spec):
         return spec
     raise QueryError(f"unknown query {spec!r}; `defkg query --list` shows the named queries")
 
 
-# The prologue of a query or update: comments, PREFIX and BASE declarations, in any case.
-_PROLOGUE = re.compile(
-    r"(?:\s+|\#[^\n]*(?:\n|\Z)|PREFIX\s*[^\s:<>]*:\s*<[^<>]*>|BASE\s*<[^<>]*>)*", re.IGNORECASE
-)
+# words of SPARQL Update that no query uses
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-
-
-_SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?[<?$\w]", re.IGNORECASE)
+_UPDATE_WORDS |= {"USING"}
 
 
 def form(sparql: str) -> str | None:
-    """The first keyword after the prologue (``SELECT``, ``INSERT``...), upper case, or ``None``."""
-    rest = sparql[_PROLOGUE.match(sparql).end() :]  # type: ignore[union-attr]
-    m = re.match(r"[A-Za-z]+", rest)
-    return m.group(0).upper() if m else None
+    """The first keyword after the prologue (``SELECT``, ``INSERT``...), upper case, or ``None``.
+    Raises ``QueryError`` when the text is not made of SPARQL tokens."""
+    toks = list(sparql_tokens.tokens(sparql))
+    i = 0
+    while i < len(toks) and toks[i].keyword in ("PREFIX", "BASE"):
+        i += 1  # the keyword, then a prefixed-name declaration and/or an IRI
+        while i < len(toks) and toks[i].kind in ("PNAME", "IRI"):
+            i += 1
+    return toks[i].keyword if i < len(toks) else None
+
+
+def _update_form(text: str) -> bool:
+    try:
+        return form(text) in _UPDATE_WORDS
+    except QueryError:
+        return False
 
 
 def check_read_only(sparql: str) -> None:
-    """Refuse SPARQL Update (whatever its case, after any comments and prefixes). Queries also run
-    on a store opened read-only, so an update that slipped through could still change nothing."""
-    word = form(sparql)
-    if word in _UPDATE_WORDS:
-        raise QueryError(f"SPARQL Update ({word}) refused: `defkg query` is read-only")
-    bare = re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*', " ", sparql)
-    if _SERVICE.search(bare):
+    """Refuse SPARQL Update and federated queries (``SERVICE``) anywhere in the text.
+
+    The text is read by a real SPARQL tokenizer (``defkg.sparql_tokens``), so a keyword hidden
+    behind a ``#`` in an IRI or a prefixed name, a quote in a comment or a long string is still
+    seen, and a keyword-like word inside a string, an IRI or a comment is not one. Update words
+    and ``SERVICE`` are never part of a read-only query, so any bare one refuses the text.
+    Queries also run on a store opened read-only, so an update that slipped through could still
+    change nothing; SERVICE would make Oxigraph send a request, hence this check."""
+    words = sparql_tokens.keywords(sparql)
+    update = next((w for w in words if w in _UPDATE_WORDS), None)
+    if update:
+        raise QueryError(f"SPARQL Update ({update}) refused: `defkg query` is read-only")
+    if "SERVICE" in words:
         raise QueryError("federated queries (SERVICE) refused: defkg queries read only the local store")
 
 
