@@ -219,3 +219,28 @@ def state_code(select: Select, text: str) -> str:
     if not e.code:
         raise QueryError(f"{e.label} has no ISO 3166 alpha-3 code in the store")
     return e.code
+
+
+def state_codes(store: object, *texts: str) -> list[str]:
+    """ISO alpha-3 codes of the states ``texts`` name, looked up in an open store (``--pair``)."""
+    r = Resolver(store_select(store), ("state",))
+    out = []
+    for t in texts:
+        e = r.one(t)
+        if not e.code:
+            raise QueryError(f"{e.label} has no ISO 3166 alpha-3 code in the store")
+        out.append(e.code)
+    return out
+
+
+def center(store: object, text: str) -> str:
+    """What ``--ego`` hands the graph functions: a state's ISO code, another entity's IRI, or the
+    text itself when it names nothing exactly and nothing closely (the graph then tries a partial
+    match on its node labels). A near miss or an ambiguous name raises ``QueryError``."""
+    r = Resolver(store_select(store))
+    found = r.candidates(text)
+    if len(found) == 1:
+        return found[0].code or found[0].iri
+    if len(found) > 1 or r.near(text):
+        r.one(text)  # raises with the candidates or the suggestions
+    return text
