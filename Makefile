@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STORE  ?= .defkg-store
 SAMPLE ?= examples
 
-.PHONY: demo test lint install install-test clean screenshots
+.PHONY: demo test lint install install-test clean screenshots docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ test: install-test
 # rewrite the README's picture (docs/img/graph.png); `make test` never writes tracked files
 screenshots: install-test
 	DEFKG_SCREENSHOTS=1 $(BIN)/python -m pytest tests/test_view_browser.py -k screenshot_for_readme
+
+# regenerate docs/vocabulary.md, docs/cookbook.md and the README tour's outputs (tests check all three)
+docs: install-test
+	$(BIN)/python tools/gen_vocabulary.py
+	$(BIN)/python tools/gen_cookbook.py
+	$(BIN)/python tools/tour.py --write
 
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks

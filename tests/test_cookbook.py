@@ -5,6 +5,7 @@ corpus's expected facts pin one down, against that fact); docs/cookbook.md is in
 from __future__ import annotations
 
 import importlib.util
+import sys
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,7 @@ COOKBOOK = ROOT / "docs" / "cookbook"
 spec = importlib.util.spec_from_file_location("gen_cookbook", ROOT / "tools" / "gen_cookbook.py")
 assert spec and spec.loader
 gen = importlib.util.module_from_spec(spec)
+sys.modules["gen_cookbook"] = gen  # dataclasses look their module up
 spec.loader.exec_module(gen)
 
 DK, SCHEMA, FOAF, SKOS = PREFIXES["dk"], PREFIXES["schema"], PREFIXES["foaf"], PREFIXES["skos"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import sys
 from pathlib import Path
 
 from rdflib import OWL, RDF, Graph, URIRef
@@ -14,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 spec = importlib.util.spec_from_file_location("gen_vocabulary", ROOT / "tools" / "gen_vocabulary.py")
 assert spec and spec.loader
 gen = importlib.util.module_from_spec(spec)
+sys.modules["gen_vocabulary"] = gen  # dataclasses look their module up
 spec.loader.exec_module(gen)
 
 

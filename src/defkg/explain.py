@@ -57,7 +57,7 @@ def explain(store: Store, iri: str) -> list[Explained]:
             Explained(
                 _short(v[0] or ""),
                 _short(v[1] or ""),
-                _short(v[2]) if v[2] else "",
+                _short(v[2]) if v[2] and type(r[2]).__name__ == "NamedNode" else (v[2] or ""),
                 v[3] or "",
                 v[4] or "",
                 v[5],
