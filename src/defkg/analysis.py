@@ -604,15 +604,21 @@ def timeline(store: Store, a: str, b: str) -> list[TimelineEntry]:
     return sorted(out, key=lambda e: (e.date == "", e.date, e.meeting))
 
 
+def _taking_part(g: nx.DiGraph, meeting: str) -> set[str]:
+    """ISO codes of the states taking part in ``meeting`` (not those it only discussed as topics)."""
+    return {
+        g.nodes[s]["iso3"]
+        for s in g.successors(meeting)
+        if g.nodes[s]["kind"] == "State"
+        and "participant" in g.edges[meeting, s].get("relation", "").split(", ")
+    }
+
+
 def pair_subgraph(g: nx.DiGraph, a: str, b: str) -> nx.DiGraph:
     """The meetings of the knowledge graph between states ``a`` and ``b`` with everything attached
     to them (states, officials, their organisations, topics)."""
     a, b = check_iso3(a), check_iso3(b)
-    meetings = [
-        n
-        for n, d in g.nodes(data=True)
-        if d["kind"] == "Meeting" and {a, b} <= set(d.get("states", "").split())
-    ]
+    meetings = [n for n, d in g.nodes(data=True) if d["kind"] == "Meeting" and {a, b} <= _taking_part(g, n)]
     keep = set(meetings)
     for m in meetings:
         for x in g.successors(m):

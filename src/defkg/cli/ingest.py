@@ -88,9 +88,13 @@ def command(
     for w in report.warnings:
         click.echo("defkg: warning: " + " ".join(str(w).split("\n")), err=True)
     if not quiet:
+        for path, why in report.skipped:
+            click.echo(f"defkg: skipped {path}: {why}", err=True)
+    if not quiet:
+        skipped = f"; skipped {len(report.skipped)} file(s) that are not reports" if report.skipped else ""
         click.echo(
             f"ingested {report.articles} article(s): {report.meetings} meeting(s), "
-            f"{report.triples} triples into {store} ({report.rate:,.0f} articles/s)",
+            f"{report.triples} triples into {store} ({report.rate:,.0f} articles/s){skipped}",
             err=True,
         )
     if report.errors:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from defkg import view
+from defkg import resolve, view
 from defkg.cli.common import reports_errors, store_option
 from defkg.store import open_store
 
@@ -29,7 +29,7 @@ and a link to the source article; search and filter by state, date and kind at t
     "--out", required=True, type=click.Path(dir_okay=False, writable=True), help="HTML file to write."
 )
 @click.option(
-    "--pair", nargs=2, metavar="A B", help="Only the meetings between two states (ISO alpha-3 codes)."
+    "--pair", nargs=2, metavar="A B", help="Only the meetings between two states (names or ISO codes)."
 )
 @click.option("--ego", metavar="X", help="Only the neighbourhood of a state, person or organisation.")
 @click.option("--radius", type=click.IntRange(min=1), default=2, show_default=True, help="Hops around --ego.")
@@ -55,6 +55,10 @@ def command(
 ) -> None:
     """Write an interactive, offline HTML view of the knowledge graph."""
     with open_store(store, read_only=True) as st:
+        if pair:
+            pair = tuple(resolve.state_codes(st, *pair))  # type: ignore[assignment]
+        if ego:
+            ego = resolve.center(st, ego)
         page = view.view_html(
             st, pair=pair, ego=ego, radius=radius, limit=limit, size_by=size_by, title=title
         )
