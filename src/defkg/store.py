@@ -158,6 +158,12 @@ class Store:
         except (OSError, SyntaxError, ValueError) as e:
             raise StoreError(f"{self.path}: loading {path} failed: {e}") from e
 
+    def bulk_load_nquads(self, nquads: bytes) -> None:
+        """Bulk-load N-Quads bytes (at most ``BULK_QUADS`` quads, to stay one atomic load)."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+        self._bulk(nquads)
+
     def _bulk(self, nquads: bytes) -> None:
         try:
             self._ox.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
