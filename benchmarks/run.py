@@ -432,13 +432,13 @@ def bench_export(store_dir: Path, ds: Any, work: Path) -> dict[str, Any]:
     out = work / "export"
     shutil.rmtree(out, ignore_errors=True)
     with Store(store_dir, read_only=True) as st:
-        for fmt in ("nquads", "trig", "turtle", "nt"):
+        for fmt in ("nquads", "trig", "turtle", "nt", "jsonld"):
             t0 = time.perf_counter()
             path = export(st, fmt, out)
             res[fmt] = {"seconds": time.perf_counter() - t0, "mb": path.stat().st_size / 1e6}
             log(f"export {fmt}: {res[fmt]['seconds']:.1f} s")
     if ds is not None:
-        for fmt, rfmt in (("nquads", "nquads"), ("trig", "trig")):
+        for fmt, rfmt in (("nquads", "nquads"), ("trig", "trig"), ("jsonld", "json-ld")):
             t0 = time.perf_counter()
             ds.serialize(destination=str(out / f"rdflib.{fmt}"), format=rfmt)
             res[fmt]["rdflib_seconds"] = time.perf_counter() - t0
