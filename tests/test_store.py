@@ -87,7 +87,7 @@ def test_bulk_load_is_split_below_the_loader_batch(tmp_path: Path, monkeypatch: 
     loads: list[int] = []
     with Store(tmp_path / "s") as st:
         real = st._bulk
-        monkeypatch.setattr(st, "_bulk", lambda nq: (loads.append(nq.count(b"\n")), real(nq)))
+        monkeypatch.setattr(st, "_bulk", lambda nq: (loads.append(nq.count("\n")), real(nq)))
         st.add_new_graphs([(f"https://w3id.org/defkg/id/graph/{i}", NT.format(i=i) * 2) for i in range(7)])
         assert len(st) == 7  # duplicates within a graph count once
     assert loads == [4, 4, 4, 2]

@@ -126,47 +126,24 @@ class Store:
         every article of a call is in the store wholly or not at all. Graphs the store already
         holds must go through ``replace_graphs`` (the loader only adds).
         """
-        self.add_new_nquads(
-            (graph_iri, nt.replace(" .\n", f" {_graph_ref(graph_iri)} .\n").encode("utf-8"), nt.count(" .\n"))
-            for graph_iri, nt in payloads
-        )
-
-    def add_new_nquads(self, payloads: Iterable[tuple[str, bytes, int]]) -> None:
-        """``add_new_graphs`` for graphs given as ready N-Quads: (graph IRI, the graph's quads as
-        UTF-8 N-Quads bytes, how many). What ingest's workers hand over: the parent only joins them."""
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
-        chunk: list[bytes] = []
+        chunk: list[str] = []
         size = 0
-        for graph_iri, nq, quads in payloads:
-            _graph_ref(graph_iri)
+        for graph_iri, nt in payloads:
+            g = f" {_graph_ref(graph_iri)} .\n"
+            quads = nt.count(" .\n")
             if chunk and size + quads > BULK_QUADS:
-                self._bulk(b"".join(chunk))
+                self._bulk("".join(chunk))
                 chunk, size = [], 0
-            chunk.append(nq)
+            chunk.append(nt.replace(" .\n", g))  # N-Triples -> N-Quads of that graph
             size += quads
         if chunk:
-            self._bulk(b"".join(chunk))
+            self._bulk("".join(chunk))
 
-    def bulk_load_file(self, path: str | os.PathLike[str]) -> None:
-        """Bulk-load an N-Quads file (a shard of ``defkg extract``): wholly or not at all when it holds
-        at most 1,000,000 quads (see ``add_new_graphs``); only adds, like the loader."""
-        if self.read_only:
-            raise StoreError(f"{self.path}: opened read-only")
+    def _bulk(self, nquads: str) -> None:
         try:
-            self._ox.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-        except (OSError, SyntaxError, ValueError) as e:
-            raise StoreError(f"{self.path}: loading {path} failed: {e}") from e
-
-    def bulk_load_nquads(self, nquads: bytes) -> None:
-        """Bulk-load N-Quads bytes (at most ``BULK_QUADS`` quads, to stay one atomic load)."""
-        if self.read_only:
-            raise StoreError(f"{self.path}: opened read-only")
-        self._bulk(nquads)
-
-    def _bulk(self, nquads: bytes) -> None:
-        try:
-            self._ox.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+            self._ox.bulk_load(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError, ValueError) as e:
             raise StoreError(f"{self.path}: write failed: {e}") from e
 
@@ -180,6 +157,45 @@ class Store:
             self._ox.update(update)
         except (OSError, SyntaxError) as e:
             raise StoreError(f"{self.path}: write failed: {e}") from e
+
+    # -- ready N-Quads (ingest's workers, the shards of ``defkg extract``) ------------------------
+    def add_new_nquads(self, payloads: Iterable[tuple[str, bytes, int]]) -> None:
+        """``add_new_graphs`` for graphs given as ready N-Quads: (graph IRI, the graph's quads as
+        UTF-8 N-Quads bytes, how many). What ingest's workers hand over: the parent only joins them."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+        chunk: list[bytes] = []
+        size = 0
+        for graph_iri, nq, quads in payloads:
+            _graph_ref(graph_iri)
+            if chunk and size + quads > BULK_QUADS:
+                self.bulk_load_nquads(b"".join(chunk))
+                chunk, size = [], 0
+            chunk.append(nq)
+            size += quads
+        if chunk:
+            self.bulk_load_nquads(b"".join(chunk))
+
+    def bulk_load_nquads(self, nquads: bytes) -> None:
+        """Bulk-load N-Quads bytes (at most ``BULK_QUADS`` quads, to stay one atomic load)."""
+        self._bulk_from(nquads, None)
+
+    def bulk_load_file(self, path: str | os.PathLike[str]) -> None:
+        """Bulk-load an N-Quads file (a shard of ``defkg extract``): wholly or not at all when it holds
+        at most 1,000,000 quads (see ``add_new_graphs``); only adds, like the loader."""
+        self._bulk_from(None, path)
+
+    def _bulk_from(self, data: bytes | None, path: str | os.PathLike[str] | None) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+        try:
+            if path is not None:
+                self._ox.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+            else:
+                self._ox.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError, ValueError) as e:
+            where = f"loading {path}" if path is not None else "write"
+            raise StoreError(f"{self.path}: {where} failed: {e}") from e
 
     def optimize(self) -> None:
         """Compact the store's files (RocksDB's full compaction). Queries after a bulk load run
