@@ -157,9 +157,15 @@ print(json.dumps({"articles": r.articles, "errors": len(r.errors), "meetings": r
 """
 
 
+def _cpu_seconds() -> float:
+    c = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return c.ru_utime + c.ru_stime
+
+
 def run_ingest(corpus: Path, store: Path, validate: bool, jobs: int) -> dict[str, Any]:
     shutil.rmtree(store, ignore_errors=True)
     load_before = os.getloadavg()[0]
+    cpu_before = _cpu_seconds()
     out = subprocess.run(
         [sys.executable, "-c", _INGEST_CHILD, str(corpus), str(store), "1" if validate else "0", str(jobs)],
         check=True,
@@ -168,6 +174,7 @@ def run_ingest(corpus: Path, store: Path, validate: bool, jobs: int) -> dict[str
     )
     r = json.loads(out.stdout.strip().splitlines()[-1])
     r["load_average"] = (load_before + os.getloadavg()[0]) / 2
+    r["cpu_ms_per_article"] = 1000 * (_cpu_seconds() - cpu_before) / max(1, r["articles"])
     r["articles_per_s"] = r["articles"] / r["seconds"]
     r["mb_per_s"] = r["chars"] / 1e6 / r["seconds"]
     return r
@@ -199,11 +206,6 @@ from defkg.ingest import ingest
 r = ingest([sys.argv[1]], sys.argv[2], jobs=int(sys.argv[3]), bar=False)
 print(json.dumps({"articles": r.articles, "errors": len(r.errors), "triples": r.triples}))
 """
-
-
-def _cpu_seconds() -> float:
-    c = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return c.ru_utime + c.ru_stime
 
 
 def real_copies(src: Path, out: Path, n: int) -> int:
@@ -572,7 +574,8 @@ def markdown(r: dict[str, Any]) -> str:
             f"Memory run (one JSON Lines file, jobs=N, validation on as in the CLI): "
             f"{big['articles']:,} articles "
             f"in {big['seconds']:.0f} s "
-            f"({big['articles_per_s']:.0f}/s), peak RSS parent {big['rss_parent_mb']:.0f} MB, "
+            f"({big['articles_per_s']:.0f}/s; {big.get('cpu_ms_per_article', 0):.2f} ms CPU per article, all "
+            f"processes), peak RSS parent {big['rss_parent_mb']:.0f} MB, "
             f"worker {big['rss_worker_mb']:.0f} MB; {big['triples']:,} triples, store on disk "
             f"{big.get('store_mb', 0):,.0f} MB.\n"
         )
