@@ -1,5 +1,6 @@
 """Export the store: Turtle or N-Triples (all article graphs merged), TriG or N-Quads (one
-named graph per article, with its provenance), JSON-LD (named graphs kept)."""
+named graph per article, with its provenance), JSON-LD (named graphs kept; expanded form, written
+by Oxigraph)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ FORMATS = {
     "trig": ("trig", ox.RdfFormat.TRIG),
     "nt": ("nt", ox.RdfFormat.N_TRIPLES),
     "nquads": ("nq", ox.RdfFormat.N_QUADS),
-    "jsonld": ("jsonld", None),
+    "jsonld": ("jsonld", ox.RdfFormat.JSON_LD),
 }
 
 # other names people give the formats (file suffixes, media type names), case-insensitive
@@ -74,13 +75,7 @@ def export(store: Store, fmt: str, out: str | os.PathLike[str], name: str = "def
         ox.serialize(triples, str(tmp), rdf_format, prefixes=PREFIXES if fmt == "turtle" else None)
     elif fmt in ("trig", "nquads"):
         ox.serialize(_quads(store), str(tmp), rdf_format, prefixes=PREFIXES if fmt == "trig" else None)
-    else:
-        from rdflib import Dataset
-
-        ds = Dataset()
-        nq = ox.serialize(_quads(store), format=ox.RdfFormat.N_QUADS)
-        ds.parse(data=nq.decode("utf-8") if nq else "", format="nquads")
-        ctx = {p: iri for p, iri in PREFIXES.items()}
-        tmp.write_text(ds.serialize(format="json-ld", context=ctx, indent=1), encoding="utf-8")
+    else:  # expanded JSON-LD (full IRIs), straight from Oxigraph: ~10x faster than through rdflib
+        ox.serialize(_quads(store), str(tmp), ox.RdfFormat.JSON_LD)
     os.replace(tmp, target)
     return target

@@ -16,6 +16,8 @@ from defkg.errors import DefkgError
 # Modules of defkg.cli that define a click command named ``command``.
 COMMANDS = (
     "ingest",
+    "extract",
+    "load",
     "query",
     "export",
     "stats",
