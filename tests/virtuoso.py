@@ -68,6 +68,7 @@ class Virtuoso:
     base: str  # http://127.0.0.1:PORT
     password: str
     directory: Path
+    pid: int
 
     @property
     def query(self) -> str:  # read-only SPARQL endpoint, anonymous
@@ -140,7 +141,7 @@ def running(
                     raise RuntimeError(f"virtuoso did not start: {text}") from None
                 time.sleep(0.25)
         password = _set_password(sql_port) or "dba"
-        yield Virtuoso(base, password, directory)
+        yield Virtuoso(base, password, directory, proc.pid)
     finally:
         proc.terminate()
         try:

@@ -4,7 +4,8 @@ Every named graph of the store (each article's graph, the entity graph, the onto
 replaces the graph of the same name on the server:
 
 * with a Graph Store Protocol endpoint (``graph_store``, preferred when given): one
-  ``PUT ?graph=IRI`` per graph, N-Triples body (SPARQL 1.1 Graph Store HTTP Protocol);
+  ``PUT ?graph=IRI`` per graph, N-Triples body (SPARQL 1.1 Graph Store HTTP Protocol),
+  ``workers`` requests at a time;
 * otherwise through SPARQL 1.1 Update: ``DROP SILENT GRAPH <g> ; INSERT DATA { GRAPH <g> {...} }``,
   several graphs per request up to ``chunk_bytes``. Blank nodes are sent as skolem IRIs
   (``INSERT DATA`` may not hold blank nodes on every server: Virtuoso refuses them). When the
@@ -143,6 +144,68 @@ class _Updater:
         self.report.bytes += len(data)
 
 
+def _put_all(
+    store: Store,
+    graph_store: str,
+    timeout: float,
+    creds: remote.Credentials | None,
+    report: PushReport,
+    progress: Callable[[PushReport], None] | None,
+    workers: int,
+) -> None:
+    """PUT every graph, ``workers`` requests at a time (a server on several cores loads graphs
+    side by side); the first failure stops the push and is raised."""
+    from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+
+    def one(graph: str, nt: str, n: int) -> tuple[int, int]:
+        return _put(graph_store, graph, nt, timeout, creds), n
+
+    def done(f: Future[tuple[int, int]]) -> None:
+        size, n = f.result()
+        report.bytes += size
+        report.requests += 1
+        report.graphs += 1
+        report.triples += n
+        if progress:
+            progress(report)
+
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        running: set[Future[tuple[int, int]]] = set()
+        try:
+            for graph, nt, n in graph_payloads(store):
+                if len(running) >= 2 * max(1, workers):
+                    finished, running = wait(running, return_when=FIRST_COMPLETED)
+                    for f in finished:
+                        done(f)
+                running.add(pool.submit(one, graph, nt, n))
+            for f in running:
+                done(f)
+        finally:
+            for f in running:
+                f.cancel()
+
+
+def _update_all(
+    store: Store, updater: _Updater, chunk_bytes: int, progress: Callable[[PushReport], None] | None
+) -> None:
+    """DROP + INSERT DATA for every graph, several small graphs per request up to ``chunk_bytes``."""
+    report = updater.report
+    pending: list[_Part] = []
+    size = 0
+    for graph, nt, n in graph_payloads(store):
+        if pending and size + len(nt) > chunk_bytes:
+            updater.send(pending)
+            pending, size = [], 0
+        pending.append(_Part(graph, tuple(skolemise(graph, nt).splitlines(keepends=True)), True))
+        size += len(nt) + 100
+        report.graphs += 1
+        report.triples += n
+        if progress:
+            progress(report)
+    if pending:
+        updater.send(pending)
+
+
 def push(
     store: Store,
     update_endpoint: str | None = None,
@@ -151,37 +214,17 @@ def push(
     timeout: float = 300.0,
     progress: Callable[[PushReport], None] | None = None,
     credentials: remote.Credentials | None = None,
+    workers: int = 2,
 ) -> PushReport:
     """Replace each of the store's named graphs on the server; see the module's docstring."""
     if not update_endpoint and not graph_store:
         raise DefkgError("push: give an update endpoint or a graph store endpoint")
     report = PushReport()
     started = time.perf_counter()
-    updater = _Updater(update_endpoint, timeout, credentials, report) if update_endpoint else None
-    pending: list[_Part] = []
-    pending_size = 0
-
-    def flush() -> None:
-        nonlocal pending, pending_size
-        if pending and updater:
-            updater.send(pending)
-        pending, pending_size = [], 0
-
-    for graph, nt, n in graph_payloads(store):
-        if graph_store:
-            report.bytes += _put(graph_store, graph, nt, timeout, credentials)
-            report.requests += 1
-        else:
-            part = _Part(graph, tuple(skolemise(graph, nt).splitlines(keepends=True)), True)
-            size = len(nt) + 100
-            if pending and pending_size + size > chunk_bytes:
-                flush()
-            pending.append(part)
-            pending_size += size
-        report.graphs += 1
-        report.triples += n
-        if progress:
-            progress(report)
-    flush()
+    if graph_store:
+        _put_all(store, graph_store, timeout, credentials, report, progress, workers)
+    else:
+        assert update_endpoint
+        _update_all(store, _Updater(update_endpoint, timeout, credentials, report), chunk_bytes, progress)
     report.seconds = time.perf_counter() - started
     return report

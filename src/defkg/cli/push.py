@@ -64,6 +64,13 @@ Basic or Digest authentication as the server asks (Virtuoso's /sparql-auth and
     metavar="SECONDS",
     help="Timeout of each request.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=16),
+    default=2,
+    show_default=True,
+    help="Graph Store requests sent at a time.",
+)
 @reports_errors
 def command(
     store: str,
@@ -72,6 +79,7 @@ def command(
     user: str | None,
     chunk_size: int,
     timeout: float,
+    workers: int,
 ) -> None:
     """Send every named graph of the store (articles, entities, ontology) to a SPARQL server
     (Oxigraph server, Fuseki, GraphDB, Virtuoso), replacing the graphs of the same names there."""
@@ -89,6 +97,7 @@ def command(
             chunk_bytes=chunk_size,
             timeout=timeout,
             credentials=creds,
+            workers=workers,
         )
     target = remote.split_url(graph_store or update_endpoint or "")[0]
     retried = f", {report.retries} split after a server error" if report.retries else ""
