@@ -74,7 +74,10 @@ def resolve(spec: str) -> str:
     named = named_queries()
     if spec in named:
         return named[spec].text
-    if spec.endswith((".rq", ".sparql")) or (len(spec) < 4096 and "\n" not in spec and Path(spec).is_file()):
+    # SPARQL text (a newline, a brace, a name too long for a file system) is never tried as a path
+    longest = max(len(p.encode()) for p in re.split(r"[/\\]", spec))
+    as_file = not re.search(r"[\n{}\0]", spec) and len(spec) < 4096 and longest <= 255
+    if as_file and (spec.endswith((".rq", ".sparql")) or Path(spec).is_file()):
         path = Path(spec)
         if not path.is_file():
             raise QueryError(f"{spec}: no such query file")
