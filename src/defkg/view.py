@@ -694,6 +694,9 @@ _MULTI = {"states", "topics", "participants", "delegations", "articles", "member
 _EVIDENCE_ORDER = (_DK + "participatingState", _DK + "participant", "https://schema.org/startDate")
 
 
+_REFS = ("states", "host", "place", "status", "topics", "of", "nationality", "rank", "org", "type")
+
+
 def _sparql(name: str) -> str:
     return _asset(f"page-{name}.rq")
 
@@ -757,6 +760,11 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
+def _words(name: str) -> str:
+    """A class's local name as words, when the store has no label for it: PhoneCall -> phone call."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
+
+
 def page_data(store: Store, lang: str = "en") -> dict[str, Any]:
     """The analyst page's data: engagements with their states, sides, principals, places and
     evidence, and the states, people, organisations and places they refer to (labels in
@@ -786,15 +794,15 @@ def page_data(store: Store, lang: str = "en") -> dict[str, Any]:
     # entities the engagements and people refer to, described once
     refs: set[str] = set()
     for d in list(eng.values()) + list(people.values()):
-        for key in ("states", "host", "place", "status", "topics", "of", "nationality", "rank", "org", "type"):
-            v = d.get(key)
+        for field in _REFS:
+            v = d.get(field)
             refs.update(v if isinstance(v, list) else [v] if v else [])
     ents: dict[str, dict[str, Any]] = {}
     if refs:
         values = " ".join(f"<{r}>" for r in sorted(refs) if r.startswith(("http://", "https://")))
         ents = _facts(_rows(store, _sparql("labels").replace("__ENTITIES__", values)))
-        more = {ents[o].get("in") for o in ents} | {ents[o].get("ofState") for o in ents}
-        more = {m for m in more if m and m not in ents}
+        linked = [ents[o].get("in") for o in ents] + [ents[o].get("ofState") for o in ents]
+        more = {str(m) for m in linked if m and m not in ents}
         if more:
             values = " ".join(f"<{r}>" for r in sorted(more))
             ents.update(_facts(_rows(store, _sparql("labels").replace("__ENTITIES__", values))))
@@ -868,7 +876,7 @@ def page_data(store: Store, lang: str = "en") -> dict[str, Any]:
         top = next((_TOPS[t] for t in _TOPS if t in types), "meeting")
         kind = "call" if types & _CALLS else top
         sub = sorted(t for t in types if t not in _TOPS)
-        subtype = _label(ent(sub[0]), lang) if sub else ""
+        subtype = (_label(ent(sub[0]), lang) or _words(_local(sub[0]))) if sub else ""
         codes = sorted({state(s) for s in d.get("states", [])} - {""})
         sides: dict[str, dict[str, Any]] = {c: {"head": "", "members": []} for c in codes}
         for dg in d.get("delegations", []):
@@ -879,7 +887,7 @@ def page_data(store: Store, lang: str = "en") -> dict[str, Any]:
             s = sides.setdefault(side, {"head": "", "members": []})
             if dd.get("head") and not s["head"]:
                 s["head"] = person(dd["head"])
-            for m in [dd.get("head")] + list(dd.get("members", [])):
+            for m in [dd.get("head"), *dd.get("members", [])]:
                 if m and person(m) not in s["members"]:
                     s["members"].append(m)
         for p in d.get("participants", []):
