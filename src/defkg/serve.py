@@ -91,6 +91,9 @@ def _accepted(accept: str) -> list[str]:
     return [m for _, _, m in sorted(ranked)]
 
 
+_PREFERRED = ("text/turtle", "text/csv", "application/sparql-results+json")  # for "text/*", "application/*"
+
+
 def choose(accept: str, graph: bool) -> tuple[str, str] | None:
     """(pyoxigraph format name, content type) for the results from an Accept header; the default
     (JSON results, N-Triples graphs) when the header is empty or accepts anything (``*/*``, or
@@ -106,7 +109,7 @@ def choose(accept: str, graph: bool) -> tuple[str, str] | None:
         if m == "*/*":
             return default
         if m.endswith("/*"):
-            family = [t for t in table if t.startswith(m[:-1])]
+            family = sorted((t for t in table if t.startswith(m[:-1])), key=lambda t: t not in _PREFERRED)
             if family:
                 return table[family[0]]
     return None
