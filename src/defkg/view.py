@@ -689,7 +689,7 @@ _P = {  # short names of the predicates the page reads
     "https://schema.org/containedInPlace": "in",
     _RDF_TYPE: "type",
 }
-_MULTI = {"states", "topics", "participants", "delegations", "articles", "members", "type", "rank", "org"}
+_MULTI = {"states", "topics", "participants", "delegations", "articles", "members", "type", "rank", "org", "name"}
 # which cited sentence best shows an engagement took place (first found wins)
 _EVIDENCE_ORDER = (_DK + "participatingState", _DK + "participant", "https://schema.org/startDate")
 
@@ -740,7 +740,7 @@ def _label(d: dict[str, Any], lang: str) -> str:
                     return text
         if forms:
             return str(forms[0][0])
-    return str(d.get("name", ""))
+    return _best_name(d.get("name", []))
 
 
 def _names(d: dict[str, Any]) -> list[str]:
@@ -750,10 +750,22 @@ def _names(d: dict[str, Any]) -> list[str]:
         for text, _ in d.get(key, []):
             if text not in seen:
                 seen.append(text)
-    for key in ("name", "acronym"):
-        if d.get(key) and d[key] not in seen:
-            seen.append(d[key])
+    for name in d.get("name", []):
+        if name not in seen:
+            seen.append(name)
+    if d.get("acronym") and d["acronym"] not in seen:
+        seen.append(d["acronym"])
     return seen
+
+
+def _best_name(names: list[str]) -> str:
+    """One name of a person reported under several spellings: not written in capitals, then the one
+    keeping the most letters beyond ASCII (the accented spelling), then the first in order."""
+    return min(
+        names,
+        key=lambda n: (any(len(w) > 1 and w.isupper() for w in n.split()), -sum(ord(c) > 127 for c in n), n),
+        default="",
+    )
 
 
 def _local(iri: str) -> str:
@@ -859,11 +871,11 @@ def page_data(store: Store, lang: str = "en") -> dict[str, Any]:
             d = people.get(iri, {})
             ranks = [ent(r) for r in d.get("rank", [])]
             persons[iri] = {
-                "label": d.get("name") or _local(iri),
+                "label": _best_name(d.get("name", [])) or _local(iri),
                 "state": state(d.get("nationality")),
                 "rank": next((_label(r, lang) for r in ranks), ""),
                 "codes": sorted({str(r["nato"]) for r in ranks if r.get("nato")}),
-                "names": sorted({n for r in ranks for n in _names(r)}),
+                "names": sorted({n for r in ranks for n in _names(r)} | set(d.get("name", []))),
                 "title": d.get("title", ""),
                 "orgs": [org(o) for o in d.get("org", [])],
             }

@@ -146,7 +146,7 @@
   }
   function fit() {
     var ids = nodes.get({filter: function (n) { return !n.hidden; }}).map(function (n) { return n.id; });
-    network.fit({nodes: ids.length ? ids : undefined, animation: false});
+    network.fit({nodes: ids.length ? ids : undefined, maxZoomLevel: 2, animation: false});
   }
   window.defkgFit = fit;
   [from, to, undated].forEach(function (c) { c.addEventListener("change", function () { refresh(true); }); });
@@ -254,6 +254,7 @@
     li.style.borderLeftColor = COLOR[e.kind];
     var head = el("div");
     head.appendChild(el("span", dateText(e), {"class": "defkg-when"}));
+    head.appendChild(document.createTextNode(" "));
     var k = el("span", e.subtype || NAME[e.kind][0], {"class": "defkg-kind"});
     k.style.background = COLOR[e.kind];
     head.appendChild(k);
