@@ -689,7 +689,8 @@ _P = {  # short names of the predicates the page reads
     "https://schema.org/containedInPlace": "in",
     _RDF_TYPE: "type",
 }
-_MULTI = {"states", "topics", "participants", "delegations", "articles", "members", "type", "rank", "org", "name"}
+_MULTI = {"states", "topics", "participants", "delegations", "articles", "members", "type", "rank", "org"}
+_MULTI.add("name")  # a person reported under several spellings
 # which cited sentence best shows an engagement took place (first found wins)
 _EVIDENCE_ORDER = (_DK + "participatingState", _DK + "participant", "https://schema.org/startDate")
 
