@@ -810,15 +810,12 @@ def page_data(store: Store, lang: str = "en") -> dict[str, Any]:
         for field in _REFS:
             v = d.get(field)
             refs.update(v if isinstance(v, list) else [v] if v else [])
-    ents: dict[str, dict[str, Any]] = {}
-    if refs:
-        values = " ".join(f"<{r}>" for r in sorted(refs) if r.startswith(("http://", "https://")))
-        ents = _facts(_rows(store, _sparql("labels").replace("__ENTITIES__", values)))
-        linked = [ents[o].get("in") for o in ents] + [ents[o].get("ofState") for o in ents]
-        more = {str(m) for m in linked if m and m not in ents}
-        if more:
-            values = " ".join(f"<{r}>" for r in sorted(more))
-            ents.update(_facts(_rows(store, _sparql("labels").replace("__ENTITIES__", values))))
+    everything = _facts(_rows(store, _sparql("labels")))
+    ents = {iri: everything[iri] for iri in refs if iri in everything}
+    for d in list(ents.values()):  # the states places and organisations belong to
+        for key in ("in", "ofState"):
+            if d.get(key) in everything:
+                ents.setdefault(d[key], everything[d[key]])
 
     def ent(iri: str) -> dict[str, Any]:
         return ents.get(iri, {})
