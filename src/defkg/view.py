@@ -813,9 +813,9 @@ def page_data(store: Store, lang: str = "en") -> dict[str, Any]:
     everything = _facts(_rows(store, _sparql("labels")))
     ents = {iri: everything[iri] for iri in refs if iri in everything}
     for d in list(ents.values()):  # the states places and organisations belong to
-        for key in ("in", "ofState"):
-            if d.get(key) in everything:
-                ents.setdefault(d[key], everything[d[key]])
+        for link in ("in", "ofState"):
+            if d.get(link) in everything:
+                ents.setdefault(d[link], everything[d[link]])
 
     def ent(iri: str) -> dict[str, Any]:
         return ents.get(iri, {})
