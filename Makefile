@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STORE  ?= .defkg-store
 SAMPLE ?= examples
 
-.PHONY: demo test lint install install-test clean
+.PHONY: demo test lint install install-test clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ lint: install-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+
+# the README's pictures of the page and the query page (Chromium + Playwright; not part of `make test`)
+screenshots: install-test
+	$(BIN)/python docs/img/screenshots.py
 
 clean:
 	rm -rf $(STORE) $(VENV) .pytest_cache .mypy_cache .ruff_cache
