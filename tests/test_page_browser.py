@@ -349,3 +349,40 @@ def test_query_page_error_with_line_and_column(editor):
     assert page.inner_text("#q-error").startswith("Line 3, column ")
     assert page.locator("#q-error-mark").count() == 1  # the place is marked in the editor
     assert editor.external == []
+
+
+def test_agreements_and_exercises_drawn_and_found(browser, tmp_path):
+    import pyoxigraph as ox
+
+    from defkg.store import Store
+    from test_view_page import ENGAGEMENTS, ID
+
+    path = tmp_path / "store"
+    build_store(path).close()
+    with Store(path) as st:
+        triples = ox.parse(ENGAGEMENTS.encode(), format=ox.RdfFormat.TURTLE)
+        st.replace_graph(f"{ID}graph/x1", "".join(f"{t} .\n" for t in triples))
+    with Store(path, read_only=True) as st:
+        url = page_file(st, tmp_path).as_uri()
+    t = Tab(browser, url, "window.defkgStable === true", "file://")
+    try:
+        kinds = t.js(
+            "defkgEdges.get({filter: e => !e.hidden}).map(e => e.pair + ' ' + e.kind + ' ' + e.label)"
+        )
+        assert {
+            "JPN|TUR agreement 1",
+            "GBR|TUR exercise 1",
+            "DEU|GBR exercise 1",
+            "DEU|TUR exercise 1",
+        } <= set(kinds)
+        hits = t.search("sea wolf")
+        assert hits and "Sea Wolf" in hits[0]
+        t.page.keyboard.press("Enter")
+        assert "Sea Wolf" in t.info() and "host: Türkiye" in t.info()
+        t.page.uncheck(".defkg-kind[value=exercise]")
+        assert "GBR|TUR exercise" not in " ".join(
+            t.js("defkgEdges.get({filter: e => !e.hidden}).map(e => e.pair + ' ' + e.kind)")
+        )
+        assert t.clean()
+    finally:
+        t.close()

@@ -155,3 +155,49 @@ def test_cli(store_path, tmp_path, args, code, needle):
     assert result.exit_code == code, result.output
     if needle:
         assert needle in out.read_text(encoding="utf-8")
+
+
+# -- agreements and exercises (dk:DefenceAgreement with dk:party, dk:Exercise with dk:exerciseState) --
+
+DK = "https://w3id.org/defkg/ontology#"
+ID = "https://w3id.org/defkg/id/"
+ENGAGEMENTS = f"""
+<{ID}article/x1> a <{DK}Article> ; <https://schema.org/url> "https://news.example/mou" .
+<{ID}agreement/x1> a <{DK}DefenceAgreement> ; <{DK}party> <{ID}state/TUR> , <{ID}state/JPN> ;
+  <{DK}signedOn> "2024-10-01"^^<http://www.w3.org/2001/XMLSchema#date> ;
+  <https://schema.org/name> "Memorandum on defence training" ; <{DK}reportedIn> <{ID}article/x1> .
+<{ID}exercise/x1> a <{DK}Exercise> ;
+  <{DK}exerciseState> <{ID}state/TUR> , <{ID}state/GBR> , <{ID}state/DEU> ;
+  <{DK}exerciseHost> <{ID}state/TUR> ;
+  <https://schema.org/startDate> "2025-05-05"^^<http://www.w3.org/2001/XMLSchema#date> ;
+  <https://schema.org/name> "Sea Wolf" ; <{DK}reportedIn> <{ID}article/x1> .
+"""
+
+
+@pytest.fixture(scope="module")
+def engagements_store(tmp_path_factory: pytest.TempPathFactory):
+    from defkg.store import Store
+
+    path = tmp_path_factory.mktemp("agree") / "s"
+    build_store(path).close()
+    with Store(path) as st:
+        import pyoxigraph as ox
+
+        triples = ox.parse(ENGAGEMENTS.encode(), format=ox.RdfFormat.TURTLE)
+        st.replace_graph(f"{ID}graph/x1", "".join(f"{t} .\n" for t in triples))
+    with Store(path, read_only=True) as st:
+        yield st
+
+
+@pytest.mark.parametrize(
+    ("kind", "states", "start", "title", "host"),
+    [
+        ("agreement", ["JPN", "TUR"], "2024-10-01", "Memorandum on defence training", ""),
+        ("exercise", ["DEU", "GBR", "TUR"], "2025-05-05", "Sea Wolf", "TUR"),
+    ],
+)
+def test_agreements_and_exercises(engagements_store, kind, states, start, title, host):
+    data = view.page_data(engagements_store)
+    (e,) = [e for e in data["engagements"] if e["kind"] == kind]
+    assert (e["states"], e["start"], e["title"], e["host"]) == (states, start, title, host)
+    assert data["articles"][e["sources"][0]["article"]]["url"] == "https://news.example/mou"

@@ -655,13 +655,20 @@ def render_html(
 
 LANGS = ("en", "tr")
 _DK = "https://w3id.org/defkg/ontology#"
-_TOPS = {_DK + "Meeting": "meeting", _DK + "Agreement": "agreement", _DK + "Exercise": "exercise"}
+_TOPS = {_DK + "Meeting": "meeting", _DK + "DefenceAgreement": "agreement", _DK + "Exercise": "exercise"}
 _CALLS = {_DK + "PhoneCall", _DK + "VideoCall", _DK + "VideoConference"}
 KINDS = ("meeting", "call", "agreement", "exercise")
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _P = {  # short names of the predicates the page reads
     _DK + "participatingState": "states",
+    _DK + "party": "states",
+    _DK + "exerciseState": "states",
     _DK + "hostState": "host",
+    _DK + "exerciseHost": "host",
+    _DK + "signedOn": "start",
+    "https://schema.org/name": "title",
+    _DK + "agreementKind": "agreementKind",
+    _DK + "signatory": "participants",
     "https://schema.org/startDate": "start",
     "https://schema.org/endDate": "end",
     "https://schema.org/location": "place",
@@ -692,10 +699,28 @@ _P = {  # short names of the predicates the page reads
 _MULTI = {"states", "topics", "participants", "delegations", "articles", "members", "type", "rank", "org"}
 _MULTI.add("name")  # a person reported under several spellings
 # which cited sentence best shows an engagement took place (first found wins)
-_EVIDENCE_ORDER = (_DK + "participatingState", _DK + "participant", "https://schema.org/startDate")
+_EVIDENCE_ORDER = (
+    _DK + "participatingState",
+    _DK + "party",
+    _DK + "exerciseState",
+    _DK + "participant",
+    "https://schema.org/startDate",
+)
 
 
-_REFS = ("states", "host", "place", "status", "topics", "of", "nationality", "rank", "org", "type")
+_REFS = (
+    "states",
+    "host",
+    "place",
+    "status",
+    "topics",
+    "of",
+    "nationality",
+    "rank",
+    "org",
+    "type",
+    "agreementKind",
+)
 
 
 def _sparql(name: str) -> str:
@@ -810,6 +835,7 @@ def page_data(store: Store, lang: str = "en") -> dict[str, Any]:
         for field in _REFS:
             v = d.get(field)
             refs.update(v if isinstance(v, list) else [v] if v else [])
+    refs.update(people)  # persons' other names (skos:altLabel), when the store has them
     everything = _facts(_rows(store, _sparql("labels")))
     ents = {iri: everything[iri] for iri in refs if iri in everything}
     for d in list(ents.values()):  # the states places and organisations belong to
@@ -873,13 +899,14 @@ def page_data(store: Store, lang: str = "en") -> dict[str, Any]:
                 "state": state(d.get("nationality")),
                 "rank": next((_label(r, lang) for r in ranks), ""),
                 "codes": sorted({str(r["nato"]) for r in ranks if r.get("nato")}),
-                "names": sorted({n for r in ranks for n in _names(r)} | set(d.get("name", []))),
+                "names": sorted(
+                    {n for r in ranks for n in _names(r)} | set(d.get("name", [])) | set(_names(ent(iri)))
+                ),
                 "title": d.get("title", ""),
                 "orgs": [org(o) for o in d.get("org", [])],
             }
         return iri
 
-    kind_labels: dict[str, str] = {}
     out_eng: list[dict[str, Any]] = []
     for iri, d in sorted(eng.items(), key=lambda kv: (kv[1].get("start", ""), kv[0])):
         types = set(d.get("type", []))
@@ -887,6 +914,8 @@ def page_data(store: Store, lang: str = "en") -> dict[str, Any]:
         kind = "call" if types & _CALLS else top
         sub = sorted(t for t in types if t not in _TOPS)
         subtype = (_label(ent(sub[0]), lang) or _words(_local(sub[0]))) if sub else ""
+        if d.get("agreementKind"):
+            subtype = _label(ent(d["agreementKind"]), lang) or _words(_local(d["agreementKind"]))
         codes = sorted({state(s) for s in d.get("states", [])} - {""})
         sides: dict[str, dict[str, Any]] = {c: {"head": "", "members": []} for c in codes}
         for dg in d.get("delegations", []):
@@ -920,6 +949,7 @@ def page_data(store: Store, lang: str = "en") -> dict[str, Any]:
                 "id": iri,
                 "kind": kind,
                 "subtype": subtype,
+                "title": str(d.get("title", "")),
                 "start": start,
                 "end": str(d.get("end", ""))[:10],
                 "states": codes,
@@ -931,7 +961,6 @@ def page_data(store: Store, lang: str = "en") -> dict[str, Any]:
                 "sources": sources,
             }
         )
-        kind_labels.setdefault(kind, kind)
     return {
         "lang": lang,
         "kinds": list(KINDS),

@@ -259,6 +259,7 @@
     k.style.background = COLOR[e.kind];
     head.appendChild(k);
     li.appendChild(head);
+    if (e.title) { li.appendChild(el("div", e.title, {"class": "defkg-title"})); }
     var where = [];
     if (e.place && D.places[e.place]) { where.push(D.places[e.place].label); }
     if (e.host) { where.push("host: " + stateName(e.host)); }
@@ -494,10 +495,13 @@
       choose({type: "list", title: d.label, ids: ids});
     });
   });
-  E.forEach(function (e) {
-    if (!e.start) { return; }
-    add("date", dateText(e) + " " + e.states.map(stateName).join(" \u2013 ") + " " + (e.subtype || NAME[e.kind][0]),
-      [e.start, e.end], function () { choose({type: "list", title: dateText(e), ids: [e.id]}); });
+  E.forEach(function (e) {  // dates, and the names of agreements and exercises
+    if (!e.start && !e.title) { return; }
+    var label = (e.start ? dateText(e) + " " : "") + e.states.map(stateName).join(" \u2013 ") + " " +
+      (e.title || e.subtype || NAME[e.kind][0]);
+    add(e.title ? NAME[e.kind][0] : "date", label, [e.start, e.end, e.title], function () {
+      choose({type: "list", title: e.title || dateText(e), ids: [e.id]});
+    });
   });
   function find() {
     var q = fold(search.value.trim());
