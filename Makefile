@@ -50,5 +50,9 @@ lint: install-test
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
+# the README's pictures of the page and the query page (Chromium + Playwright; not part of `make test`)
+screenshots: install-test
+	$(BIN)/python docs/img/screenshots.py
+
 clean:
 	rm -rf $(STORE) $(VENV) .pytest_cache .mypy_cache .ruff_cache
