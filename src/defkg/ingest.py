@@ -190,7 +190,7 @@ def article_ntriples(article: Article, validate: bool = True) -> tuple[str, str,
     if validate:
         from defkg.validate import check_graph
 
-        check_graph(graph, source=article.source)
+        check_graph(graph.described(), source=article.source)
     return str(graph.identifier), ntriples(graph), len(extraction.meetings), len(graph)
 
 

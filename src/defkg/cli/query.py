@@ -23,6 +23,7 @@ Examples:
   defkg query --list
   defkg query meetings --store store
   defkg query participants --store store --format json
+  defkg query participants --store store --lang tr
   defkg query meetings-between --param a=TUR --param b=GBR --store store
   defkg query my-question.rq --store store --format csv
   defkg query "SELECT ?s WHERE { ?s a dk:State }" --store store
@@ -56,6 +57,13 @@ Examples:
     metavar="SECONDS",
     help="Stop a query running longer than this (0: no limit).",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "tr"]),
+    default="en",
+    show_default=True,
+    help="The language of the labels (?lang in the query).",
+)
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
 @click.option("--show", is_flag=True, help="Print the SPARQL text instead of running it.")
 @reports_errors
@@ -66,6 +74,7 @@ def command(
     params: tuple[str, ...],
     query_endpoint: str | None,
     timeout: float,
+    lang: str,
     list_: bool,
     show: bool,
 ) -> None:
@@ -77,7 +86,9 @@ def command(
         return
     if not query:
         raise click.UsageError("give a query (a name, a .rq file or SPARQL text), or --list")
-    sparql = queries.substitute(queries.resolve(query), _params(params))
+    bound = _params(params)
+    lang = bound.pop("lang", lang)
+    sparql = queries.substitute(queries.with_lang(queries.resolve(query), lang), bound)
     if show:
         click.echo(sparql)
         return
