@@ -299,3 +299,46 @@ def test_a_write_killed_before_the_entity_graph_is_repaired_on_the_next_write_op
         pass
     assert not (store / ENTITIES_PENDING).exists()
     assert _entity_graph(store) == expected
+
+
+# -- commands agree: state-pairs, meetings-between, timeline, analyse --pair, the state graph -----------
+def _check_agreement(store: Path) -> None:
+    from defkg import analysis
+    from defkg.store import open_store
+
+    pairs = queries.query_table(store, queries.named_queries()["state-pairs"].text).values()
+    assert pairs
+    with open_store(store, read_only=True) as st:
+        g = analysis.state_graph(st)
+        iso = {d["label"]: n for n, d in g.nodes(data=True)}
+        for a_label, b_label, n, first, last in pairs:
+            a, b = iso[a_label], iso[b_label]
+            edge = g.edges[a, b]
+            assert int(n) == edge["weight"], (a, b)
+            assert (first, last) == (edge["first"], edge["last"]), (a, b)
+            between = queries.substitute(queries.named_queries()["meetings-between"].text, {"a": a, "b": b})
+            rows = queries.query_table(store, between).values()
+            assert len(rows) == int(n), (a, b)
+            assert len(analysis.timeline(st, a, b)) == int(n), (a, b)
+            dates = sorted(r[3] for r in rows if r[3])
+            assert (dates[0] if dates else "", dates[-1] if dates else "") == (first, last)
+        for state in sorted(g.nodes)[:8]:
+            tl = queries.substitute(queries.named_queries()["timeline"].text, {"a": state})
+            meetings = {r[1] for r in queries.query_table(store, tl).values()}
+            expected = {
+                m
+                for (m,) in _rows(
+                    store,
+                    "SELECT DISTINCT ?m WHERE { ?m a dk:Meeting ; dk:participatingState "
+                    f"<{DKR}state/{state}> }}",
+                )
+            }
+            assert meetings == expected, state
+
+
+def test_own_corpus_commands_agree(own_store: Path) -> None:
+    _check_agreement(own_store)
+
+
+def test_all_corpora_commands_agree(all_store: Path) -> None:
+    _check_agreement(all_store)
