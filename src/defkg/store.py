@@ -66,6 +66,7 @@ class Store:
         before giving up with a ``StoreError``; readers (``read_only``) never wait for writers."""
         self.path = Path(path)
         self.read_only = read_only
+        self._keeping = False
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"{self.path}: not a directory, so not a defkg store")
         if not read_only and create and self.path.is_dir() and not (self.path / "CURRENT").exists():
@@ -123,20 +124,23 @@ class Store:
             marker.unlink(missing_ok=True)
 
     @contextmanager
-    def _keeping_entities(self, graph_iris: list[str], existing: bool = True) -> Iterator[None]:
+    def keeping_entities(self, graph_iris: Iterable[str], existing: bool = True) -> Iterator[None]:
         """Around a write of ``graph_iris``: describe again every entity they refer to, before
-        (``existing``: graphs that may be in the store already) and after the write."""
+        (``existing``: graphs that may be in the store already) and after the write. Nested uses
+        leave the work to the outermost one (which must name every graph written inside)."""
         from defkg import entities
 
         graphs = [g for g in graph_iris if g != entities.ENTITY_GRAPH]
-        if not graphs:
+        if not graphs or self._keeping:
             yield
             return
         before = entities.mentioned_in(self, graphs) if existing else set()
         self._pending(True)
+        self._keeping = True
         try:
             yield
         finally:  # also after a failed write: part of a bulk load may be in
+            self._keeping = False
             entities.refresh(self, before | entities.mentioned_in(self, graphs))
             self._pending(False)
 
@@ -158,7 +162,7 @@ class Store:
             parts.append(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{nt}\n}} }}")
         if not parts:
             return
-        with self._keeping_entities(iris):
+        with self.keeping_entities(iris):
             self._write(" ;\n".join(parts))
 
     def has_graph(self, graph_iri: str) -> bool:
@@ -178,7 +182,7 @@ class Store:
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
         payloads = list(payloads)
-        with self._keeping_entities([g for g, _ in payloads], existing=False):
+        with self.keeping_entities([g for g, _ in payloads], existing=False):
             chunk: list[str] = []
             size = 0
             for graph_iri, nt in payloads:
@@ -200,7 +204,7 @@ class Store:
 
     def drop_graph(self, graph_iri: str) -> None:
         ref = _graph_ref(graph_iri)
-        with self._keeping_entities([graph_iri]):
+        with self.keeping_entities([graph_iri]):
             self._write(f"DROP SILENT GRAPH {ref}")
 
     def _write(self, update: str) -> None:
@@ -210,6 +214,49 @@ class Store:
             self._ox.update(update)
         except (OSError, SyntaxError) as e:
             raise StoreError(f"{self.path}: write failed: {e}") from e
+
+    # -- ready N-Quads (ingest's workers, the shards of ``defkg extract``) ------------------------
+    def add_new_nquads(self, payloads: Iterable[tuple[str, bytes, int]]) -> None:
+        """``add_new_graphs`` for graphs given as ready N-Quads: (graph IRI, the graph's quads as
+        UTF-8 N-Quads bytes, how many). What ingest's workers hand over: the parent only joins them."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+        payloads = list(payloads)
+        for graph_iri, _, _ in payloads:
+            _graph_ref(graph_iri)
+        with self.keeping_entities([g for g, _, _ in payloads], existing=False):
+            chunk: list[bytes] = []
+            size = 0
+            for _, nq, quads in payloads:
+                if chunk and size + quads > BULK_QUADS:
+                    self.bulk_load_nquads(b"".join(chunk))
+                    chunk, size = [], 0
+                chunk.append(nq)
+                size += quads
+            if chunk:
+                self.bulk_load_nquads(b"".join(chunk))
+
+    def bulk_load_nquads(self, nquads: bytes) -> None:
+        """Bulk-load N-Quads bytes (at most ``BULK_QUADS`` quads, to stay one atomic load). The entity
+        graph is not updated: wrap the loads in ``keeping_entities`` (or call ``repair_entities``)."""
+        self._bulk_from(nquads, None)
+
+    def bulk_load_file(self, path: str | os.PathLike[str]) -> None:
+        """Bulk-load an N-Quads file (a shard of ``defkg extract``): wholly or not at all when it holds
+        at most 1,000,000 quads (see ``add_new_graphs``); only adds, like the loader."""
+        self._bulk_from(None, path)
+
+    def _bulk_from(self, data: bytes | None, path: str | os.PathLike[str] | None) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+        try:
+            if path is not None:
+                self._ox.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+            else:
+                self._ox.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError, ValueError) as e:
+            where = f"loading {path}" if path is not None else "write"
+            raise StoreError(f"{self.path}: {where} failed: {e}") from e
 
     def optimize(self) -> None:
         """Compact the store's files (RocksDB's full compaction). Queries after a bulk load run
