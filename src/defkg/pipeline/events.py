@@ -44,6 +44,7 @@ GENERIC_KINDS = ("Talks", "Consultations", "Meeting")
 SYMMETRIC = frozenset({"Talks", "MinisterialMeeting", "PhoneCall", "Meeting"})
 VISITS = frozenset({"CourtesyCall", "OfficialVisit"})
 NOT_PARTICIPANT_TITLES = ("spokes", "press", "journalist", "correspondent", "reporter")
+DIRECTED = ("ı", "i", "u", "ü", "a", "e")  # Turkish accusative and dative endings: "Japonya'ya"
 LOCATIVE = ("da", "de", "ta", "te", "daki", "deki", "taki", "teki")
 STANCE_CUES = {
     "support": "Support",
@@ -55,7 +56,10 @@ STANCE_CUES = {
 }
 _QUOTED = re.compile(r"[\"“”']([^\"“”'\n]{6,140})[\"“”']")
 _DATELINE_BEFORE = re.compile(r"^\s*(?:[A-ZÇĞİÖŞÜ][\w.'’ -]{0,40},\s*)?$")
+_PARTICIPLE = re.compile(r"(?:acak|ecek|[ae]n)$")  # Turkish future and past participles
+_CLOCK = re.compile(r"\s*\d{1,2}:\d{2}\s*(?:\n|$)")
 _TLD_STATE = {"gov": "USA", "mil": "USA", "uk": "GBR"}
+CUE_REACH = 4  # tokens between a "planned"/"recalled" cue and the meeting word it qualifies
 
 
 @dataclass
@@ -65,15 +69,47 @@ class _Sent:
     cues: set[str] = field(default_factory=set)
     matches: list[Match] = field(default_factory=list)
 
+    kind_at: list[tuple[int, int]] = field(default_factory=list)  # token spans of the kind words
+    time_cues: list[tuple[int, int]] = field(default_factory=list)  # spans of planned/recalled cues
+    first_token: int = 0
+    last_token: int = 0
+    participle: list[bool] = field(default_factory=list)  # per time cue: a participle ("yapılacak")
+    verb_final: bool = False
+
     @property
     def status(self) -> str | None:
         if not self.kinds:
             return None
-        if "planned" in self.cues:
-            return "Planned"
-        if "recalled" in self.cues:
-            return "Recalled"
+        if self.cues & {"trilateral", "multilateral"} and not self.cues & {"sidelines", "bilateral"}:
+            return None  # "During the trilateral summit, ...": no bilateral meeting
+        if self.cues & {"planned", "recalled"} and not self._own_meeting():
+            return "Planned" if "planned" in self.cues else "Recalled"
         return "Reported"
+
+    def _own_meeting(self) -> bool:
+        """A meeting word the sentence's future or past cue does not reach: "discussed ... the upcoming
+        NATO conference during a meeting today", "The talks between X and Y came as the two sides are
+        set to meet next month". A cue opening the sentence ("Previously, ...") reaches every word."""
+        if any(start - self.first_token <= 2 for start, _ in self.time_cues):
+            return False
+
+        def near(span: tuple[int, int]) -> bool:
+            return any(
+                -CUE_REACH <= span[0] - c_end <= CUE_REACH or -CUE_REACH <= c_start - span[1] <= CUE_REACH
+                for c_start, c_end in self.time_cues
+            )
+
+        free = [span for span in self.kind_at if not near(span)]
+        if not free:
+            return False
+        if self.verb_final:
+            # Turkish puts the predicate last: a future or past participle earlier in the sentence
+            # qualifies a noun of its own ("yapılacak faaliyetler"), not the meeting it reports; an
+            # adverb ("geçen yıl") reaches the whole clause
+            cues = zip(self.time_cues, self.participle, strict=True)
+            return all(self.last_token - end > 3 and participle for (_, end), participle in cues)
+        first_cue = min(start for start, _ in self.time_cues)
+        return len(free) < len(self.kind_at) or free[0][0] < first_cue
 
 
 def home_state(article: Article, g: Gazetteer) -> str | None:
@@ -103,7 +139,9 @@ def extract(article: Article) -> Extraction:
         article = replace(article, published=published)
     dates = find_dates(tokens, matches, text, published)
     home = home_state(article, g)
-    people = find_people(tokens, matches, text, sent_of, g, article.language, home)
+    people = find_people(
+        tokens, matches, text, sent_of, g, article.language, home, published.year if published else None
+    )
     # a page's "Related news" / "Most read" lists are other stories: nothing from there on counts
     end = _related_from(matches, tokens, article)
     if end is not None:
@@ -111,14 +149,26 @@ def extract(article: Article) -> Extraction:
         people = [p for p in people if p.sentence < end]
         dates = [d for d in dates if d.char_start < article.sentences[end].start]
     sents = [_Sent(i) for i in range(max(len(article.sentences), 1))]
+    for s in sents:
+        s.first_token = -1
     for m in matches:
         s = sents[min(sent_of[m.start], len(sents) - 1)]
         s.matches.append(m)
         for e in m.entries:
             if e.category == "kind":
                 s.kinds.append((e.key, e.kind))
+                s.kind_at.append((m.start, m.end))
             elif e.category == "cue":
                 s.cues.add(e.key)
+                if e.key in ("planned", "recalled"):
+                    s.time_cues.append((m.start, m.end))
+                    s.participle.append(bool(_PARTICIPLE.search(tokens[m.end - 1].key)))
+    for i, t in enumerate(sent_of):
+        s = sents[min(t, len(sents) - 1)]
+        if s.first_token < 0:
+            s.first_token = i
+        s.last_token = i
+        s.verb_final = article.language == "tr"
     builder = _Meetings(article, g, tokens, matches, sent_of, sents, dates, people, home)
     meetings = builder.build()
     # all the gazetteer's states, so that the graph describes every state it refers to
@@ -352,7 +402,12 @@ class _Meetings:
             ]
             if named:
                 return named[-1]
-        with_people = {p.sentence for p in self.people}
+        who: dict[int, set[tuple[str, ...]]] = defaultdict(set)
+        for p in self.people:
+            who[p.sentence].add(p.key)
+        # a call or visit between the two who met: both named ("X called on Y"), not "X also called
+        # on the Minister" after their meeting
+        with_people = {i for i, keys in who.items() if len(keys) >= 2}
         named_formats = KIND_ORDER[:4]
         # visits and courtesy calls count where the people who met are named ("received treatment" is no call)
         found = {k for s in sents for k, _ in s.kinds if k in named_formats or s.index in with_people}
@@ -378,7 +433,7 @@ class _Meetings:
         if len(pair) != 2:
             return []
         place = self.place(reported)
-        host = place.state if place and place.state in pair else None
+        host = place.state if place and place.state in pair else self._visited(pair)
         states = self.assign_states(mentions, pair, host)
         mentions = [p for p in mentions if states.get(p.key) in pair]
         label = self.label(reported)
@@ -442,7 +497,8 @@ class _Meetings:
             meeting_kind = own_kind if own_kind != "Meeting" else kind
             states: dict[tuple[str, ...], str | None] = {p.key: p.state or anchor for p in ours}
             states.update({p.key: other for p in theirs})
-            start, end = self.when([self.sents[i] for i in sorted(sents)], theirs)
+            # the report's own date (the venue's day) when their sentences give none, not its dateline
+            start, end = self.when([self.sents[i] for i in sorted(sents)], theirs, dateline=False)
             host = place.state if place and place.state in pair else None
             topics, topic_evidence = self.topics(pair, sents)
             out.append(
@@ -485,7 +541,7 @@ class _Meetings:
                 visitor = (
                     next((s for s in pair if s != host), None)
                     if host
-                    else (states[order[0]] if order else None)
+                    else self._received(states, pair) or (states[order[0]] if order else None)
                 )
             elif host and any(states[k] != host for k in heads):
                 # talks at one side's home with the other side's delegation "led by" someone named:
@@ -540,6 +596,42 @@ class _Meetings:
                 Participation(person, head=k in heads, evidence=tuple(sorted({p.sentence for p in ps})))
             )
         return tuple(out)
+
+    def _visited(self, pair: tuple[str, ...]) -> str | None:
+        """The state a visit went to, where no place says it: "who was visiting Japan", "arrived in
+        Türkiye", "Azerbaycan'ı ziyaret eden"."""
+        found = set()
+
+        def visit(m: Match) -> bool:
+            return any(e.category == "kind" and e.key == "OfficialVisit" for e in m.entries)
+
+        for s in self.reported():
+            for a, b in itertools.pairwise(s.matches):
+                if a.end != b.start:
+                    continue
+                st = b.first("state")
+                if visit(a) and st is not None and st.key in pair:
+                    found.add(st.key)  # "visiting Japan"
+                st = a.first("state")
+                suffix = self.tokens[a.end - 1].suffix
+                if visit(b) and st is not None and st.key in pair and suffix[-1:] in DIRECTED:
+                    found.add(st.key)  # "Azerbaycan'ı ziyaret eden", "Japonya'ya gelen"
+        return found.pop() if len(found) == 1 else None
+
+    def _received(self, states: dict[tuple[str, ...], str | None], pair: tuple[str, ...]) -> str | None:
+        """The visitor's side where a sentence says someone received them ("A, B'yi kabul etti", "A
+        received B"): the side of the person named there who is not its subject."""
+        for s in self.reported():
+            if "receives" not in s.cues:
+                continue
+            named = sorted((p for p in self.people if p.sentence == s.index), key=lambda p: p.start)
+            if not named:
+                continue
+            subject = states.get(named[0].key)
+            other = next((states.get(p.key) for p in named if states.get(p.key) not in (None, subject)), None)
+            if subject in pair and other in pair:
+                return other
+        return None
 
     def _international(self, p: PersonMention) -> bool:
         orgs = [p.org] + [self.g.titles[t].org for t in p.titles if t in self.g.titles]
@@ -598,23 +690,33 @@ class _Meetings:
 
     # -- when and where -------------------------------------------------------------------------------
     def when(
-        self, sents: list[_Sent], people: list[PersonMention] | None = None
+        self, sents: list[_Sent], people: list[PersonMention] | None = None, dateline: bool = True
     ) -> tuple[date | None, date | None]:
         """The date of the first sentence about the meeting (or naming who took part) that has one;
         a dateline ("Belgrade, 15 May 2026 –") only when no sentence dates the meeting."""
         idx = {s.index for s in sents} | {p.sentence for p in people or ()}
         idx -= {s.index for s in self.sents if s.status in ("Recalled", "Planned")}
         cands = [d for d in self.dates if self._sent_at(d.char_start) in idx and d.start]
-        if not cands and people is not None:
+        if not cands and people is not None and dateline:
             # a press release dated by its dateline alone: "Rawalpindi, March 12, 2025"
             cands = [d for d in self.dates if d.start and d.has_year and self._dateline(d)][:1]
         if not cands:
             return None, None
         rank = {"absolute": 0, "numeric": 1, "relative": 2, "weekday": 3}
         body = [d for d in cands if not self._dateline(d)] or cands
-        best = min(body, key=lambda d: (self._sent_at(d.char_start), rank[d.kind]))
+        best = min(body, key=lambda d: (self._sent_at(d.char_start), rank[d.kind], self._to_kind(d)))
         self.found_in["start"] = self.found_in["end"] = (self._sent_at(best.char_start),)
         return best.start, best.end
+
+    def _to_kind(self, d: DateMention) -> int:
+        """Characters between a date and the nearest meeting word of its sentence: of two dates in one
+        sentence, the meeting's is the one beside it ("the 22 October memorandum ... the talks of 28-30
+        October")."""
+        i = self._sent_at(d.char_start)
+        if i < 0 or i >= len(self.sents):
+            return 0
+        spans = [(self.tokens[a].start, self.tokens[b - 1].end) for a, b in self.sents[i].kind_at]
+        return min((max(a - d.char_end, d.char_start - b, 0) for a, b in spans), default=0)
 
     def _dateline(self, d: DateMention) -> bool:
         text = self.a.text
@@ -622,7 +724,10 @@ class _Meetings:
         before = text[line_start : d.char_start]
         after = text[d.char_end : d.char_end + 12]
         return bool(_DATELINE_BEFORE.match(before)) and (
-            not after.strip() or after.lstrip()[:1] in ("–", "-", "—", "(", "|") or after.startswith("\n")
+            not after.strip()
+            or after.lstrip()[:1] in ("–", "-", "—", "(", "|")
+            or after.startswith("\n")
+            or bool(_CLOCK.match(after))  # "26-06-2019 17:52"
         )
 
     def _sent_at(self, char: int) -> int:
@@ -641,9 +746,16 @@ class _Meetings:
                 prev = toks[m.start - 1].key if m.start else ""
                 # "Londra'da", "in London"; not "Mogadişu'daki TURKSOM" (an attribute, not where they met)
                 located = (suffix.startswith(LOCATIVE) and not suffix.endswith("ki")) or prev in ("in", "at")
-                if suffix.endswith("ki"):
-                    continue
-                cands.append((0 if located else 1, m.start, e.key))
+                if suffix.endswith("ki") or (suffix == "s" and self.a.language == "en"):
+                    continue  # "Seoul's defense ministry": a metonym, not where they met
+                # "the upcoming conference in Brussels", "to meet in Seoul next month": another meeting's
+                # (in Turkish only a participle right after the place: "Soçi'de varılan ... yapılacak")
+                later = any(
+                    0 <= c_start - m.end <= 4 or (not s.verb_final and -8 <= m.start - c_end <= 8)
+                    for c_start, c_end in s.time_cues
+                )
+                if not later:
+                    cands.append((0 if located else 1, m.start, e.key))
         if not cands:
             # a dateline: "RAWALPINDI –", "ANKARA (AA) -", "Rawalpindi - October 14, 2025:", "Baku" alone
             text = self.a.text

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from defkg.gazetteer import Gazetteer
+from defkg.gazetteer import Gazetteer, official_state
 from defkg.pipeline.tokens import Match, Token
 from defkg.textnorm import fold, tr_title
 
@@ -18,6 +18,7 @@ CONNECTORS = frozenset({"ve", "and", "of", "the", "for", "&", "-", "de", "da", "
 GENITIVE = ("nin", "nın", "nun", "nün", "in", "ın", "un", "ün", "s")
 PREPOSITIONS = frozenset({"at", "in", "to", "from", "on", "upon", "into", "with", "by"})
 DIPLOMATIC = ("ambassador", "consul", "attache", "charge")
+POST_TITLE = frozenset({"acting", "former", "retired"})  # cues that may stand between a title and the name
 OUR = ("imiz", "ımız", "umuz", "ümüz", "miz", "mız", "muz", "müz")
 
 
@@ -85,6 +86,12 @@ def _month_as_name(c: _Ctx, m: Match, j: int) -> bool:
     )
 
 
+def _glued_particle(c: _Ctx, t: Token) -> bool:
+    """An Arabic article written onto the name: "elAtiyye", "alMazrouei"."""
+    b = t.base
+    return len(b) > 3 and b[:2].islower() and b[2].isupper() and b[:2] in c.g.particles
+
+
 def _name_run(c: _Ctx, k: int) -> tuple[int, int, bool] | None:
     """Token span of a name starting at k (skipping honorifics), or None."""
     toks, n = c.tokens, len(c.tokens)
@@ -103,13 +110,13 @@ def _name_run(c: _Ctx, k: int) -> tuple[int, int, bool] | None:
             break
         if (
             t.is_word
-            and (t.is_cap or t.is_upper)
+            and (t.is_cap or t.is_upper or _glued_particle(c, t))
             and not t.base.isdigit()
             and (t.key not in c.g.name_stop or m is not None)
         ):
             if first is None:
                 first = j
-            words += 1
+            words += t.key not in c.g.particles  # "Muhammed Bin Mubarek Fadhel Al Mazrouei"
             j += 1
             if t.suffix:
                 break
@@ -341,6 +348,7 @@ def find_people(
     g: Gazetteer,
     lang: str,
     home: str | None = None,
+    year: int | None = None,
 ) -> list[PersonMention]:
     covering: dict[int, Match] = {}
     for m in matches:
@@ -359,7 +367,11 @@ def find_people(
         nxt = starts.get(m.end)
         if nxt is not None and any(e.category in ("rank", "title", "role") for e in nxt.entries):
             continue  # the next trigger announces the name
-        run = _name_run(c, m.end)
+        after_title = m.end
+        post = starts.get(m.end)
+        if post is not None and any(e.category == "cue" and e.key in POST_TITLE for e in post.entries):
+            after_title = post.end  # "Savunma Bakanı Vekili Mark Esper"
+        run = _name_run(c, after_title)
         if run is None and lang == "en" and m.has("title"):
             run = _apposed_name(c, m, starts)
         if run is None:
@@ -378,7 +390,33 @@ def find_people(
         left, leftmost = _left_chain(c, m.start, taken, m.has("honorific"))
         right = _right_chain(c, end)
         out.append(_mention(c, first, end, [m, *left], right, leftmost))
+    out = _co_chairs(c, out)
+    # a known office holder whose state the text leaves unsaid ("Deputy Prime Minister Marles")
+    out = [p if p.state else replace(p, state=official_state(p.key, year)) for p in out]
     return _corefer(c, out, taken)
+
+
+def _co_chairs(c: _Ctx, found: list[PersonMention]) -> list[PersonMention]:
+    """ "co-chaired by A and B", "A ve B'nin eş başkanlığında": a head cue of two people reaches the
+    second of a pair joined by "and"."""
+    out = list(found)
+    for i in range(1, len(out)):
+        prev, cur = out[i - 1], out[i]
+        if not prev.head_cue or cur.head_cue or prev.sentence != cur.sentence:
+            continue
+        # "A and Permanent Secretary (Defence), Singapore Mr B": the second one's post may stand between
+        between = c.tokens[prev.end : max(cur.start, prev.end)]
+        if not between or between[0].key not in ("and", "ve", "ile") or len(between) > 12:
+            continue
+        covered = [c.covering.get(t.position) for t in between]
+        if any(e.category in ("kind", "cue") for m in covered if m is not None for e in m.entries):
+            continue
+        opening = c.tokens[max(prev.chain_start, 0)].start
+        before = fold(c.text[max(0, opening - 40) : c.tokens[prev.end - 1].end])
+        after = fold(c.text[c.tokens[cur.end - 1].end : c.tokens[cur.end - 1].end + 40])
+        if any(w in before or w in after for w in c.g.co_chair):
+            out[i] = replace(cur, head_cue=True)
+    return out
 
 
 def _mention(
@@ -501,9 +539,17 @@ def same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if not a or not b:
         return False
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 2 and short[:-1] == long_[: len(short) - 1] and _suffixed(short[-1], long_[-1]):
+        return True  # "Lloyd James Austine ile": a case ending written without its apostrophe
     return (short[-1] == long_[-1] and set(short) <= set(long_)) or (
         len(short) == 1 and short[0] in long_[-2:]
     )
+
+
+def _suffixed(a: str, b: str) -> bool:
+    """One surname is the other with a one- or two-letter case ending glued on."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 4 and long_.startswith(short) and 0 < len(long_) - len(short) <= 2
 
 
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
@@ -517,7 +563,7 @@ def _surname(key: tuple[str, ...]) -> str:
 def _corefer(c: _Ctx, found: list[PersonMention], taken: set[int]) -> list[PersonMention]:
     """Give short mentions the full name, and find later untitled mentions of known people."""
     full: list[PersonMention] = []
-    for p in sorted(found, key=lambda p: -len(p.key)):
+    for p in sorted(found, key=lambda p: (-len(p.key), len(p.key[-1]))):
         if not any(
             same_person(p.key, q.key) and (p.state is None or q.state is None or p.state == q.state)
             for q in full
