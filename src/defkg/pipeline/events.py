@@ -388,7 +388,7 @@ class _Meetings:
         if sentence is not None and self.tokens[max(prev.chain_start, 0)].start <= sentence.start:
             return False  # the sentence's subject, set off by a comma
         between = self.tokens[prev.end : max(cur.chain_start, prev.end)]
-        return all(t.key in (",", "ve", "and", ";") for t in between) and len(between) <= 2
+        return all(t.key in (",", "ve", "and", ";", "the") for t in between) and len(between) <= 3
 
     # -- the meeting ----------------------------------------------------------------------------------
     def kind(self, sents: list[_Sent], label: str | None = None) -> str:
@@ -465,15 +465,20 @@ class _Meetings:
     def several_pairs(self, mentions: list[PersonMention]) -> list[MeetingFact]:
         """One report of several bilateral meetings ("on the sidelines, X met his Canadian, Estonian and
         Swedish counterparts"): one side's people meet officials of three or more other states."""
+        mentions = self._inherit(mentions)
         stated = [p for p in mentions if p.state]
         first: dict[str, int] = {}
         for p in sorted(stated, key=lambda p: p.start):
             first.setdefault(p.state, p.start)  # type: ignore[arg-type]
         if len(first) < 3:
             return []
-        anchor = (
-            self.home if self.home in first else max(first, key=lambda s: sum(p.state == s for p in stated))
-        )
+        # the side that meets the others: named beside the most other states, then named first
+        beside: dict[str, set[str]] = defaultdict(set)
+        for p in stated:
+            for q in stated:
+                if p.sentence == q.sentence and p.state != q.state:
+                    beside[p.state].add(q.state)  # type: ignore[index, arg-type]
+        anchor = self.home if self.home in first else min(first, key=lambda s: (-len(beside[s]), first[s]))
         reported = self.reported()
         place = self.place(reported)
         label = self.label(reported)
@@ -519,6 +524,23 @@ class _Meetings:
             )
         return out
 
+    def _inherit(self, mentions: list[PersonMention]) -> list[PersonMention]:
+        """A list shares its first member's state: "Uruguay's Foreign Minister A and the Defence
+        Minister B"."""
+        from dataclasses import replace
+
+        state = {p.key: p.state for p in mentions if p.state}
+        by_sent: dict[int, list[PersonMention]] = defaultdict(list)
+        for p in mentions:
+            if p.triggered:
+                by_sent[p.sentence].append(p)
+        for ps in by_sent.values():
+            ps.sort(key=lambda p: p.start)
+            for prev, cur in itertools.pairwise(ps):
+                if state.get(cur.key) is None and state.get(prev.key) and self._listed(prev, cur):
+                    state[cur.key] = state[prev.key]
+        return [p if p.state or not state.get(p.key) else replace(p, state=state[p.key]) for p in mentions]
+
     def participations(
         self,
         mentions: list[PersonMention],
@@ -557,7 +579,15 @@ class _Meetings:
                 if side in sides_with_head:
                     continue
                 cands = [k for k in order if states[k] == side and k not in accompanying]
-                lead = next((k for k in cands if self._head_capable(by_key[k])), None)
+                # the counterpart of the other side's head first ("the Foreign Minister A and the
+                # Defence Minister B" meeting a defence minister), else the first who leads delegations
+                facing = {t for k in heads if states[k] != side for p in by_key[k] for t in p.titles}
+                if kind not in SYMMETRIC:
+                    facing = set()  # a visit: the host's first official receives
+                posts = {k: {t for p in by_key[k] for t in p.titles} for k in cands}
+                lead = next(
+                    (k for k in cands if facing and posts[k] and self._counterparts(facing, posts[k])), None
+                ) or next((k for k in cands if self._head_capable(by_key[k])), None)
                 if lead is None and len(cands) == 1:
                     lead = cands[0]
                 if lead is not None and visitor is not None and side != visitor:

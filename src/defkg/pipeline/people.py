@@ -141,7 +141,11 @@ def _name_run(c: _Ctx, k: int) -> tuple[int, int, bool] | None:
             t.is_word
             and t.key in c.g.particles
             and j + 1 < n
-            and (toks[j + 1].is_cap or toks[j + 1].key == "-")
+            and (
+                toks[j + 1].is_cap
+                or toks[j + 1].key == "-"
+                or (toks[j + 1].key in c.g.particles and j + 2 < n and toks[j + 2].is_cap)  # "de la Maza"
+            )
         ):
             if first is None:
                 first = j
@@ -393,7 +397,32 @@ def find_people(
     out = _co_chairs(c, out)
     # a known office holder whose state the text leaves unsaid ("Deputy Prime Minister Marles")
     out = [p if p.state else replace(p, state=official_state(p.key, year)) for p in out]
+    # "In Chile, Mr X met Defence Minister Y": the people met in a country named at the opening
+    out = [p if p.state else replace(p, state=_scene(c, p)) for p in out]
     return _corefer(c, out, taken)
+
+
+def _scene(c: _Ctx, p: PersonMention) -> str | None:
+    """The country a sentence opens in ("In Chile, ...", "On the Uruguay leg of the trip, ...",
+    "Kolombiya'da, ...") for a person named after its meeting word."""
+    toks = c.tokens
+    first = p.chain_start if p.chain_start >= 0 else p.start
+    j = first
+    while j > 0 and c.sent_of[j - 1] == p.sentence:
+        j -= 1
+    comma = next((k for k in range(j, min(first, j + 9)) if toks[k].key == ","), None)
+    if comma is None:
+        return None
+    opening = set()
+    for k in range(j, comma):
+        m = c.covering.get(k)
+        st = m.first("state") if m is not None else None
+        if st is not None and st.kind == "name":
+            opening.add(st.key)
+    if len(opening) != 1:
+        return None
+    meets = any((m := c.covering.get(k)) is not None and m.has("kind") for k in range(comma, first))
+    return opening.pop() if meets else None
 
 
 def _co_chairs(c: _Ctx, found: list[PersonMention]) -> list[PersonMention]:
