@@ -582,9 +582,10 @@ class _Meetings:
                 # the counterpart of the other side's head first ("the Foreign Minister A and the
                 # Defence Minister B" meeting a defence minister), else the first who leads delegations
                 facing = {t for k in heads if states[k] != side for p in by_key[k] for t in p.titles}
-                if kind not in SYMMETRIC:
-                    facing = set()  # a visit: the host's first official receives
                 posts = {k: {t for p in by_key[k] for t in p.titles} for k in cands}
+                for k in cands:
+                    if all("participated" in self.sents[p.sentence].cues for p in by_key[k]):
+                        posts[k] = set()  # "Görüşmeye Genelkurmay Başkanı X de katıldı": present, not leading
                 lead = next(
                     (k for k in cands if facing and posts[k] and self._counterparts(facing, posts[k])), None
                 ) or next((k for k in cands if self._head_capable(by_key[k])), None)
