@@ -169,10 +169,25 @@ def extract(article: Article) -> Extraction:
             s.first_token = i
         s.last_token = i
         s.verb_final = article.language == "tr"
+    _signings(sents, people)
     builder = _Meetings(article, g, tokens, matches, sent_of, sents, dates, people, home)
     meetings = builder.build()
     # all the gazetteer's states, so that the graph describes every state it refers to
     return Extraction(article=article, meetings=tuple(meetings), states=g.states)
+
+
+def _signings(sents: list[_Sent], people: list[PersonMention]) -> None:
+    """Two officials signing something together met: "Minister A and his counterpart B signed the
+    agreement" reports a meeting even where no meeting word stands."""
+    named: dict[int, set[tuple[str, ...]]] = defaultdict(set)
+    for p in people:
+        named[p.sentence].add(p.key)
+    for s in sents:
+        if s.kinds or not s.cues & {"signed", "joint-statement"} or len(named.get(s.index, ())) < 2:
+            continue
+        cue = next(m for m in s.matches if any(e.key in ("signed", "joint-statement") for e in m.entries))
+        s.kinds.append(("Meeting", "verb"))
+        s.kind_at.append((cue.start, cue.end))
 
 
 def _related_from(matches: list[Match], tokens: tuple[Token, ...], article: Article) -> int | None:
@@ -432,7 +447,7 @@ class _Meetings:
         pair = self.pair(mentions)
         if len(pair) != 2:
             return []
-        place = self.place(reported)
+        place = self.place(reported, pair)
         host = place.state if place and place.state in pair else self._visited(pair)
         states = self.assign_states(mentions, pair, host)
         mentions = [p for p in mentions if states.get(p.key) in pair]
@@ -765,7 +780,7 @@ class _Meetings:
         i = bisect.bisect_right(self._starts, char) - 1
         return i if i >= 0 and char < self.a.sentences[i].end else -1
 
-    def place(self, sents: list[_Sent]) -> PlaceRef | None:
+    def place(self, sents: list[_Sent], pair: tuple[str, ...] | None = None) -> PlaceRef | None:
         toks = self.tokens
         cands: list[tuple[int, int, str]] = []
         for s in sents:
@@ -803,9 +818,12 @@ class _Meetings:
                     break
         if not cands:
             return None
-        _, start, key = min(cands)
+        tier, start, key = min(cands)
+        found = self.g.places[key]
+        if tier == 2 and pair is not None and found.state and found.state not in pair:
+            return None  # an agency's dateline ("MOSCOW (Sputnik) -") far from the two states
         self.found_in["place"] = self.found_in["host"] = (self.sent_of[start],)
-        return self.g.places[key]
+        return found
 
     def label(self, sents: list[_Sent]) -> str | None:
         for s in sents:

@@ -303,6 +303,10 @@ def _state_from_chain(chain: list[Match], c: _Ctx) -> tuple[str | None, str | No
     return own, accredited_to or (others[0] if others else None)
 
 
+def _is_counterpart(m: Match) -> bool:
+    return any(e.category == "cue" and e.key == COUNTERPART for e in m.entries)
+
+
 def _is_trigger(m: Match) -> bool:
     return any(e.category in TRIGGERS or (e.category == "cue" and e.key == COUNTERPART) for e in m.entries)
 
@@ -376,7 +380,7 @@ def find_people(
         if post is not None and any(e.category == "cue" and e.key in POST_TITLE for e in post.entries):
             after_title = post.end  # "Savunma Bakanı Vekili Mark Esper"
         run = _name_run(c, after_title)
-        if run is None and lang == "en" and m.has("title"):
+        if run is None and lang == "en" and (m.has("title") or _is_counterpart(m)):  # "his counterpart, B,"
             run = _apposed_name(c, m, starts)
         if run is None:
             continue
