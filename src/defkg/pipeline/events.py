@@ -500,12 +500,20 @@ class _Meetings:
         kind = self.kind(reported, label)
         main_start, main_end = self.when(reported, mentions)
         taken = {p.sentence for p in stated if p.state != anchor}
+        named_in = {p.sentence for p in mentions}
         out = []
         for other in sorted((s for s in first if s != anchor), key=lambda s: first[s]):
             theirs = [p for p in stated if p.state == other]
             sents = {p.sentence for p in theirs}
             # the sentence after the one naming them ("Görüşmede ... ele alındı") is about their meeting too
             sents |= {i + 1 for i in sents if i + 1 not in taken and i + 1 < len(self.sents)}
+            # and so are the next ones that name nobody ("During the meetings, both sides ..."), for topics
+            about = set(sents)
+            for i in sorted(sents):
+                k = i + 1
+                while k < min(i + 4, len(self.sents)) and k not in taken and k not in named_in:
+                    about.add(k)
+                    k += 1
             ours = [p for p in mentions if (p.state == anchor or p.state is None) and p.sentence in sents]
             if not ours:
                 ours = [p for p in mentions if p.state == anchor]
@@ -520,7 +528,7 @@ class _Meetings:
             # the report's own date (the venue's day) when their sentences give none, not its dateline
             start, end = self.when([self.sents[i] for i in sorted(sents)], theirs, dateline=False)
             host = place.state if place and place.state in pair else None
-            topics, topic_evidence = self.topics(pair, sents)
+            topics, topic_evidence = self.topics(pair, about)
             out.append(
                 MeetingFact(
                     kind=meeting_kind,
