@@ -592,7 +592,12 @@ class _Meetings:
                 # talks at one side's home with the other side's delegation "led by" someone named:
                 # a visiting delegation (ministers simply meeting both lead their sides)
                 visitor = next((s for s in pair if s != host), None)
-            sides = sorted(pair, key=lambda side: side != visitor)  # the visitor first
+            capable = {
+                side: sum(self._head_capable(by_key[k]) for k in order if states[k] == side) for side in pair
+            }
+            # the visitor first, then the side with the fewest who could lead (its lead is plain, and
+            # the other side's lead is then its counterpart)
+            sides = sorted(pair, key=lambda side: (side != visitor, capable[side]))
             # a courtesy call is received, not led: the host leads a side only when the two
             # delegations then hold talks (each delegation has a head, whatever the posts), or the
             # host is the visitor's counterpart or holds the same post
@@ -808,8 +813,19 @@ class _Meetings:
                     0 <= c_start - m.end <= 4 or (not s.verb_final and -8 <= m.start - c_end <= 8)
                     for c_start, c_end in s.time_cues
                 )
-                if not later:
-                    cands.append((0 if located else 1, m.start, e.key))
+                if later:
+                    continue
+                # a dateline opening the line ("MOSCOW (Agency) - ..."): no better than one alone
+                line_start = self.a.text.rfind("\n", 0, m.char_start) + 1
+                rest = self.a.text[m.char_end : m.char_end + 3].lstrip(" ")
+                opening = not self.a.text[line_start : m.char_start].strip() and rest[:1] in (
+                    "(",
+                    "-",
+                    "–",
+                    "—",
+                    ":",
+                )
+                cands.append((2 if opening else 0 if located else 1, m.start, e.key))
         if not cands:
             # a dateline: "RAWALPINDI –", "ANKARA (AA) -", "Rawalpindi - October 14, 2025:", "Baku" alone
             text = self.a.text

@@ -191,6 +191,15 @@ def _left_chain(c: _Ctx, start: int, taken: set[int], after_honorific: bool) -> 
         t = toks[j]
         if t.key == "-" and not (j and t.start == toks[j - 1].end):
             break  # a spaced dash ("RAWALPINDI – General ...") ends the phrase
+        before = c.covering.get(j - 1) if j else None
+        if (
+            t.key in ("and", "ve")
+            and before is not None
+            and before.has("state")
+            and before.start > 0
+            and toks[before.start - 1].key == "of"
+        ):
+            break  # "Minister X of Japan and Australian Minister Y": Japan is X's
         if t.key == "," and comma_ok and j > 0:
             # cross the comma only into a title: "the Chief of the Defence Staff, Air Chief Marshal X",
             # "Secretary of State for Defence of the United Kingdom, the Rt Hon X"
