@@ -58,6 +58,7 @@ _QUOTED = re.compile(r"[\"“”']([^\"“”'\n]{6,140})[\"“”']")
 _DATELINE_BEFORE = re.compile(r"^\s*(?:[A-ZÇĞİÖŞÜ][\w.'’ -]{0,40},\s*)?$")
 _PARTICIPLE = re.compile(r"(?:acak|ecek|[ae]n)$")  # Turkish future and past participles
 _CLOCK = re.compile(r"\s*\d{1,2}:\d{2}\s*(?:\n|$)")
+_GOV_LABELS = frozenset({"gov", "go", "mil", "mod", "gouv", "gob", "government"})
 _TLD_STATE = {"gov": "USA", "mil": "USA", "uk": "GBR"}
 CUE_REACH = 4  # tokens between a "planned"/"recalled" cue and the meeting word it qualifies
 
@@ -114,12 +115,17 @@ class _Sent:
 
 def home_state(article: Article, g: Gazetteer) -> str | None:
     """The state whose press speaks of "our" officials: Türkiye for Turkish reports; for English
-    ones, the state of the publisher's web domain (defense.gov, mod.go.jp, ...), if any."""
+    ones, the state of a government's own web site (defense.gov, mod.go.jp, ...), if any: otherwise
+    the sides are read from the text alone."""
     if article.language == "tr":
         return "TUR"
     if article.url:
-        host = urlparse(article.url).hostname or ""
-        tld = host.rsplit(".", 1)[-1].lower()
+        # only a government's own site speaks for its state (defense.gov, mod.go.jp, pib.gov.in); a
+        # newspaper's country code says nothing of whose officials it reports (arynews.tv, .com.tr)
+        labels = (urlparse(article.url).hostname or "").lower().split(".")
+        if not set(labels[:-1]) & _GOV_LABELS and labels[-1] not in ("gov", "mil"):
+            return None
+        tld = labels[-1]
         iso3 = _TLD_STATE.get(tld) or g.iso2.get(tld.upper())
         if iso3:
             return iso3
