@@ -226,3 +226,44 @@ def test_numeric_dates(text: str, start: dt.date | None) -> None:
     toks = tokenize(text)
     found = find_dates(toks, find(toks, "en"), text, None)
     assert (found[0].start if found else None) == start
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "pieces"),
+    [
+        ("They met on Jan. 5. They agreed to meet again.", "en", 2),  # English has no "5." ordinal
+        ("The 2nd Army commander met Gen. Smith on Monday.", "en", 1),
+        ("2. Ordu Komutanı Korgeneral Ali Kaya geldi. Görüştüler.", "tr", 2),  # Turkish ordinal "2."
+    ],
+)
+def test_sentence_split(text: str, lang: str, pieces: int) -> None:
+    from defkg.pipeline.sentences import split
+
+    assert len(split(text, lang)) == pieces
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "Milli Savunma Bakanı, Azerbaycan Savunma Bakanı ile Bakü'de bir araya geldi. Görüşmede iki "
+            "ülke arasındaki askeri işbirliği ele alındı ve bölgesel konular değerlendirildi.",
+            "tr",
+        ),
+        (
+            # Azerbaijani: Turkish-looking words and letters, and the schwa Turkish never writes
+            "Azərbaycanın müdafiə naziri Türkiyənin milli müdafiə naziri ilə görüşüb. Görüşdə ikitərəfli "
+            "hərbi əməkdaşlıq məsələləri müzakirə olunub və tərəflər fikir mübadiləsi aparıblar.",
+            None,
+        ),
+    ],
+)
+def test_language(text: str, lang: str | None) -> None:
+    from defkg.errors import InputError
+    from defkg.pipeline.language import detect
+
+    if lang is None:
+        with pytest.raises(InputError):
+            detect(text)
+    else:
+        assert detect(text) == lang
