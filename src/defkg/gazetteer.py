@@ -143,6 +143,20 @@ def official_state(key: tuple[str, ...], year: int | None = None) -> str | None:
 
 
 @cache
+def grammar(role: str) -> tuple[str, ...]:
+    """Forms of one grammatical role (``lang/*/grammar.tsv``) in either language, longest first: the
+    pipeline reads Turkish case endings and English joining words alike."""
+    found = {
+        f
+        for lang in LANGUAGES
+        for r in read_tsv(_root() / "lang" / lang / "grammar.tsv")
+        if r["role"] == role
+        for f in forms(r["forms"])
+    }
+    return tuple(sorted(found, key=lambda f: (-len(f), f)))
+
+
+@cache
 def load(lang: str) -> Gazetteer:
     """The gazetteer of one language (loaded once per process)."""
     d = _root() / "lang" / lang

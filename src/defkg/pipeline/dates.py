@@ -8,9 +8,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from defkg.gazetteer import grammar
 from defkg.pipeline.tokens import Match, Token
 
-RANGE_WORDS = frozenset({"-", "and", "to", "ve", "ile", "through", "until"})
+RANGE_WORDS = frozenset({"-", *grammar("range")})
 _NUMERIC = re.compile(r"\b(\d{1,2})([./-])(\d{1,2})\2(\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
 
 

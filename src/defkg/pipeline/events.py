@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlparse
 
-from defkg.gazetteer import Gazetteer, counterpart_groups, load
+from defkg.gazetteer import Gazetteer, counterpart_groups, grammar, load
 from defkg.model import (
     Article,
     Extraction,
@@ -27,7 +27,7 @@ from defkg.model import (
     TopicRef,
 )
 from defkg.pipeline.dates import DateMention, find_dates, publication_date
-from defkg.pipeline.people import PersonMention, find_people
+from defkg.pipeline.people import GENITIVE, PersonMention, find_people
 from defkg.pipeline.tokens import Match, Token, find, tokenize
 
 # Formats that decide the meeting's kind wherever the article mentions them, the most specific first;
@@ -44,8 +44,8 @@ GENERIC_KINDS = ("Talks", "Consultations", "Meeting")
 SYMMETRIC = frozenset({"Talks", "MinisterialMeeting", "PhoneCall", "Meeting"})
 VISITS = frozenset({"CourtesyCall", "OfficialVisit"})
 NOT_PARTICIPANT_TITLES = ("spokes", "press", "journalist", "correspondent", "reporter")
-DIRECTED = ("ı", "i", "u", "ü", "a", "e")  # Turkish accusative and dative endings: "Japonya'ya"
-LOCATIVE = ("da", "de", "ta", "te", "daki", "deki", "taki", "teki")
+DIRECTED = grammar("directed")  # Turkish accusative and dative endings: "Japonya'ya"
+LOCATIVE = grammar("locative")
 STANCE_CUES = {
     "support": "Support",
     "condemn": "Condemnation",
@@ -56,7 +56,7 @@ STANCE_CUES = {
 }
 _QUOTED = re.compile(r"[\"“”']([^\"“”'\n]{6,140})[\"“”']")
 _DATELINE_BEFORE = re.compile(r"^\s*(?:[A-ZÇĞİÖŞÜ][\w.'’ -]{0,40},\s*)?$")
-_PARTICIPLE = re.compile(r"(?:acak|ecek|[ae]n)$")  # Turkish future and past participles
+PARTICIPLE = grammar("participle")  # Turkish future and past participle endings
 _CLOCK = re.compile(r"\s*\d{1,2}:\d{2}\s*(?:\n|$)")
 _GOV_LABELS = frozenset({"gov", "go", "mil", "mod", "gouv", "gob", "government"})
 _TLD_STATE = {"gov": "USA", "mil": "USA", "uk": "GBR"}
@@ -168,7 +168,7 @@ def extract(article: Article) -> Extraction:
                 s.cues.add(e.key)
                 if e.key in ("planned", "recalled"):
                     s.time_cues.append((m.start, m.end))
-                    s.participle.append(bool(_PARTICIPLE.search(tokens[m.end - 1].key)))
+                    s.participle.append(tokens[m.end - 1].key.endswith(PARTICIPLE))
     for i, t in enumerate(sent_of):
         s = sents[min(t, len(sents) - 1)]
         if s.first_token < 0:
@@ -268,7 +268,7 @@ class _Meetings:
                 continue
             sent = self.sent_of[m.start]
             suffix = toks[m.end - 1].suffix
-            bare = not suffix or suffix in ("nin", "nın", "in", "ın", "un", "ün", "nun", "nün", "s")
+            bare = not suffix or suffix in GENITIVE
             w = 0.3
             if sent in reported:
                 w += 2 if bare else 0.5

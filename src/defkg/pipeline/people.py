@@ -7,19 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from defkg.gazetteer import Gazetteer, official_state
+from defkg.gazetteer import Gazetteer, grammar, official_state
 from defkg.pipeline.tokens import Match, Token
 from defkg.textnorm import fold, tr_title
 
 TRIGGERS = frozenset({"rank", "title", "honorific", "role"})
 COUNTERPART = "counterpart"  # "his Serbian counterpart Bratislav Gašić", "Alman mevkidaşı Pistorius"
 CHAIN = frozenset({"state", "org", "title", "rank", "role", "honorific", "place"})
-CONNECTORS = frozenset({"ve", "and", "of", "the", "for", "&", "-", "de", "da", "in", "on", "to", "(", ")"})
-GENITIVE = ("nin", "nın", "nun", "nün", "in", "ın", "un", "ün", "s")
-PREPOSITIONS = frozenset({"at", "in", "to", "from", "on", "upon", "into", "with", "by"})
+CONNECTORS = frozenset({*grammar("connector"), "&", "-", "(", ")"})
+GENITIVE = grammar("genitive")
+PREPOSITIONS = frozenset(grammar("preposition"))
 DIPLOMATIC = ("ambassador", "consul", "attache", "charge")
 POST_TITLE = frozenset({"acting", "former", "retired"})  # cues that may stand between a title and the name
-OUR = ("imiz", "ımız", "umuz", "ümüz", "miz", "mız", "muz", "müz")
+OUR = grammar("our")
 
 
 @dataclass(frozen=True)
@@ -594,7 +594,7 @@ def _suffixed(a: str, b: str) -> bool:
     return len(short) >= 4 and long_.startswith(short) and 0 < len(long_) - len(short) <= 2
 
 
-SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+SUFFIXES = frozenset(grammar("name-suffix"))
 
 
 def _surname(key: tuple[str, ...]) -> str:
