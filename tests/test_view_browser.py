@@ -3,8 +3,9 @@
 Skips (with the reason) when Playwright or Chromium is missing locally; CI installs both
 (`.ci/run` installs the `chromium` package; Playwright comes with the test extras and
 never downloads a browser here); with CI=true a missing browser fails the run (conftest.py).
-Writes the README's screenshot to docs/img/graph.png only with DEFKG_SCREENSHOTS=1
-(`make screenshots`); otherwise to a temporary directory.
+The page tested here is `defkg view --knowledge`; the analyst's page is tested in
+test_page_browser.py. Screenshots go to a temporary directory (the README's pictures are
+regenerated on request by docs/img/screenshots.py).
 """
 
 from __future__ import annotations
@@ -25,10 +26,6 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("DEFKG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "img" / "graph.png"
-# the tracked README picture is rewritten only on request (`make screenshots`), so that a test
-# run leaves the working tree as it found it
-WRITE_SCREENSHOT = os.environ.get("DEFKG_SCREENSHOTS", "") not in ("", "0")
 
 try:
     from playwright import sync_api
@@ -235,8 +232,9 @@ def test_large_graph_draws_with_precomputed_layout(browser, tmp_path):
         s.close()
 
 
-def test_screenshot_for_readme(browser, tmp_path):
-    """The README's picture: the test articles (without the hostile one), Türkiye selected."""
+def test_knowledge_page_with_a_selection_draws_cleanly(browser, tmp_path):
+    """The --knowledge page of the test articles (without the hostile one), Türkiye selected, drawn
+    to a picture (the README's pictures come from docs/img/screenshots.py, not from the tests)."""
     store = build_store(tmp_path / "store", [a for a in ARTICLES if a[2] != HOSTILE])
     html = view.view_html(store, title="defkg: bilateral defence relations")
     store.close()
@@ -247,8 +245,7 @@ def test_screenshot_for_readme(browser, tmp_path):
         s.click_node("Türkiye")
         s.page.evaluate("network.fit({animation: false})")
         s.page.mouse.move(5, 300)
-        shot = SCREENSHOT if WRITE_SCREENSHOT else tmp_path / "graph.png"
-        shot.parent.mkdir(parents=True, exist_ok=True)
+        shot = tmp_path / "knowledge.png"
         s.page.screenshot(path=str(shot))
         assert shot.stat().st_size > 10_000
         assert s.external == [] and s.errors == [] and s.dialogs == []

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from defkg import sparql_tokens
 from defkg.errors import QueryError
+from defkg.sparql_errors import describe, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -73,14 +74,19 @@ def resolve(spec: str) -> str:
     named = named_queries()
     if spec in named:
         return named[spec].text
-    if spec.endswith((".rq", ".sparql")) or (len(spec) < 4096 and "\n" not in spec and Path(spec).is_file()):
+    # SPARQL text (a newline, a brace, a name too long for a file system) is never tried as a path
+    longest = max(len(p.encode()) for p in re.split(r"[/\\]", spec))
+    as_file = not re.search(r"[\n{}\0]", spec) and len(spec) < 4096 and longest <= 255
+    if as_file and (spec.endswith((".rq", ".sparql")) or Path(spec).is_file()):
         path = Path(spec)
         if not path.is_file():
             raise QueryError(f"{spec}: no such query file")
         return path.read_text(encoding="utf-8")
     if re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", spec, re.IGNORECASE) or _update_form(spec):
         return spec
-    raise QueryError(f"unknown query {spec!r}; `defkg query --list` shows the named queries")
+    raise QueryError(
+        f"unknown query {spec!r}{did_you_mean(spec, named)}; `defkg query --list` shows the named queries"
+    )
 
 
 # words of SPARQL Update that no query uses
@@ -161,7 +167,7 @@ def _child(store_path: str, sparql: str, fmt: str, conn: Any) -> None:
     try:
         out = ("ok", query_table(store_path, sparql).format(fmt))
     except SyntaxError as e:
-        out = ("error", f"SPARQL syntax error: {_one_line(e)}")
+        out = ("error", f"SPARQL syntax error: {describe(e, sparql)}")
     except DefkgError as e:
         out = ("error", str(e))
     except OSError as e:
@@ -185,7 +191,7 @@ def run(store_path: str | Path, sparql: str, fmt: str = "table", timeout: float 
         try:
             return query_table(store_path, sparql).format(fmt)
         except SyntaxError as e:
-            raise QueryError(f"SPARQL syntax error: {_one_line(e)}") from e
+            raise QueryError(f"SPARQL syntax error: {describe(e, sparql)}") from e
     methods = multiprocessing.get_all_start_methods()
     ctx: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     receiver, sender = ctx.Pipe(duplex=False)
