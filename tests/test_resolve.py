@@ -125,7 +125,7 @@ def test_meetings_between_by_name_equals_by_code(corpus_store: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["timeline", "--param", "a=JPN"], "defkg: unknown --param a: this query takes no parameters\n"),
+        (["meetings", "--param", "a=JPN"], "defkg: unknown --param a: this query takes no parameters\n"),
         (
             ["meetings-between", "--param", "c=JPN"],
             "defkg: unknown --param c: this query takes --param a, b\n",
