@@ -363,6 +363,7 @@ class PageCache:
 class Handler(BaseHTTPRequestHandler):
     server_version = "defkg"
     protocol_version = "HTTP/1.1"  # keep-alive; results streamed with chunked transfer coding
+    timeout = 300  # seconds a connection may stay silent (idle keep-alive, a client that stopped reading)
     runner: QueryRunner
     store_path: str
     pages: PageCache
