@@ -157,9 +157,15 @@ print(json.dumps({"articles": r.articles, "errors": len(r.errors), "meetings": r
 """
 
 
+def _cpu_seconds() -> float:
+    c = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return c.ru_utime + c.ru_stime
+
+
 def run_ingest(corpus: Path, store: Path, validate: bool, jobs: int) -> dict[str, Any]:
     shutil.rmtree(store, ignore_errors=True)
     load_before = os.getloadavg()[0]
+    cpu_before = _cpu_seconds()
     out = subprocess.run(
         [sys.executable, "-c", _INGEST_CHILD, str(corpus), str(store), "1" if validate else "0", str(jobs)],
         check=True,
@@ -168,6 +174,7 @@ def run_ingest(corpus: Path, store: Path, validate: bool, jobs: int) -> dict[str
     )
     r = json.loads(out.stdout.strip().splitlines()[-1])
     r["load_average"] = (load_before + os.getloadavg()[0]) / 2
+    r["cpu_ms_per_article"] = 1000 * (_cpu_seconds() - cpu_before) / max(1, r["articles"])
     r["articles_per_s"] = r["articles"] / r["seconds"]
     r["mb_per_s"] = r["chars"] / 1e6 / r["seconds"]
     return r
@@ -188,6 +195,66 @@ def bench_ingest(work: Path, n: int, jobs: int) -> dict[str, Any]:
     ):
         log(f"ingest {count} articles ({label})")
         res[label] = run_ingest(work / f"corpus-{count}", work / "ingest-store", validate, j)
+    return res
+
+
+# -- 2b. CPU per article, all processes (real report texts and generated ones) ---------------------------
+
+_CPU_CHILD = """
+import json, resource, sys, time
+from defkg.ingest import ingest
+r = ingest([sys.argv[1]], sys.argv[2], jobs=int(sys.argv[3]), bar=False)
+print(json.dumps({"articles": r.articles, "errors": len(r.errors), "triples": r.triples}))
+"""
+
+
+def real_copies(src: Path, out: Path, n: int) -> int:
+    """``n`` copies of the real reports under ``src`` (``*/*.txt``), each made a distinct article by
+    a last line of its own (the article id is a digest of the text)."""
+    texts = sorted(src.glob("*/*.txt"))
+    if not texts:
+        return 0
+    out.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        f = texts[i % len(texts)]
+        data = f.read_text(encoding="utf-8").rstrip() + f"\n\nRef. {i:05d}.\n"
+        (out / f"{i:05d}-{f.name}").write_text(data, encoding="utf-8")
+    return len(texts)
+
+
+def run_cpu(corpus: Path, store: Path, jobs: int) -> dict[str, Any]:
+    """One ``ingest`` (the CLI default: validation, all cores) in a child process: CPU seconds of the
+    child and its workers (``RUSAGE_CHILDREN``), per article; the store's size on disk per article."""
+    shutil.rmtree(store, ignore_errors=True)
+    before = _cpu_seconds()
+    out = subprocess.run(
+        [sys.executable, "-c", _CPU_CHILD, str(corpus), str(store), str(jobs)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    cpu = _cpu_seconds() - before
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    size = sum(f.stat().st_size for f in store.rglob("*") if f.is_file())
+    r["cpu_s"] = cpu
+    r["cpu_ms_per_article"] = 1000 * cpu / max(1, r["articles"])
+    r["store_kb_per_article"] = size / 1024 / max(1, r["articles"])
+    r["triples_per_article"] = r["triples"] / max(1, r["articles"])
+    return r
+
+
+def bench_cpu(work: Path, real: Path, n: int, jobs: int) -> dict[str, Any]:
+    res: dict[str, Any] = {"articles": n, "jobs": jobs}
+    real_dir = work / f"real-{n}"
+    if not real_dir.exists():
+        res["real_reports"] = real_copies(real, real_dir, n)
+    gen_dir = work / f"corpus-{n}"
+    if not gen_dir.exists():
+        generate.write_dir(n, gen_dir, seed=7)
+    for label, corpus in (("real", real_dir), ("generated", gen_dir)):
+        if corpus.exists() and any(corpus.iterdir()):
+            log(f"cpu: ingest {n} {label} articles")
+            res[label] = run_cpu(corpus, work / "cpu-store", jobs)
     return res
 
 
@@ -367,13 +434,13 @@ def bench_export(store_dir: Path, ds: Any, work: Path) -> dict[str, Any]:
     out = work / "export"
     shutil.rmtree(out, ignore_errors=True)
     with Store(store_dir, read_only=True) as st:
-        for fmt in ("nquads", "trig", "turtle", "nt"):
+        for fmt in ("nquads", "trig", "turtle", "nt", "jsonld"):
             t0 = time.perf_counter()
             path = export(st, fmt, out)
             res[fmt] = {"seconds": time.perf_counter() - t0, "mb": path.stat().st_size / 1e6}
             log(f"export {fmt}: {res[fmt]['seconds']:.1f} s")
     if ds is not None:
-        for fmt, rfmt in (("nquads", "nquads"), ("trig", "trig")):
+        for fmt, rfmt in (("nquads", "nquads"), ("trig", "trig"), ("jsonld", "json-ld")):
             t0 = time.perf_counter()
             ds.serialize(destination=str(out / f"rdflib.{fmt}"), format=rfmt)
             res[fmt]["rdflib_seconds"] = time.perf_counter() - t0
@@ -485,13 +552,30 @@ def markdown(r: dict[str, Any]) -> str:
                     f"{v['rss_parent_mb']:.0f} / {v['rss_worker_mb']:.0f} | {v.get('load_average', 0):.1f} |"
                 )
         L.append("")
+    cpu = r.get("cpu")
+    if cpu:
+        L.append(
+            f"CPU per article, all processes (parent and {cpu['jobs']} workers, `RUSAGE_CHILDREN` of a child "
+            f"running `ingest` with validation), {cpu['articles']:,} articles:\n"
+        )
+        L.append("| corpus | CPU ms / article | store KB / article | triples / article | errors |")
+        L.append("|---|---:|---:|---:|---:|")
+        for k in ("real", "generated"):
+            v = cpu.get(k)
+            if v:
+                L.append(
+                    f"| {k} | **{v['cpu_ms_per_article']:.2f}** | {v['store_kb_per_article']:.1f} | "
+                    f"{v['triples_per_article']:.0f} | {v['errors']} |"
+                )
+        L.append("")
     big = r.get("big")
     if big:
         L.append(
             f"Memory run (one JSON Lines file, jobs=N, validation on as in the CLI): "
             f"{big['articles']:,} articles "
             f"in {big['seconds']:.0f} s "
-            f"({big['articles_per_s']:.0f}/s), peak RSS parent {big['rss_parent_mb']:.0f} MB, "
+            f"({big['articles_per_s']:.0f}/s; {big.get('cpu_ms_per_article', 0):.2f} ms CPU per article, all "
+            f"processes), peak RSS parent {big['rss_parent_mb']:.0f} MB, "
             f"worker {big['rss_worker_mb']:.0f} MB; {big['triples']:,} triples, store on disk "
             f"{big.get('store_mb', 0):,.0f} MB.\n"
         )
@@ -608,12 +692,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--big", type=int, default=0, help="also ingest this many articles (JSON Lines) for memory"
     )
+    ap.add_argument(
+        "--real", type=Path, default=HERE.parent.parent / "shared" / "corpus", help="real reports (*/*.txt)"
+    )
     ap.add_argument("--view-sizes", default="1000,5000,20000")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "defkg-bench")
     ap.add_argument("--out", type=Path, default=HERE / "results.json")
     ap.add_argument("--update-readme", action="store_true")
     ap.add_argument("--report-only", action="store_true", help="rewrite the README section from --out")
-    ap.add_argument("--skip", default="", help="comma-separated: stages,ingest,queries,export,view")
+    ap.add_argument("--skip", default="", help="comma-separated: stages,ingest,cpu,queries,export,view")
     a = ap.parse_args(argv)
     if a.quick:
         a.stage_articles, a.ingest_articles, a.query_articles, a.runs, a.rdflib_runs = 50, 300, 200, 5, 1
@@ -645,6 +732,8 @@ def main(argv: list[str] | None = None) -> int:
         r["stages"] = bench_stages(a.stage_articles)
     if "ingest" not in skip:
         r["ingest"] = bench_ingest(a.work, a.ingest_articles, jobs)
+    if "cpu" not in skip:
+        r["cpu"] = bench_cpu(a.work, a.real, a.ingest_articles, jobs)
     if a.big:
         big = a.work / f"big-{a.big}.jsonl"
         if not big.exists():

@@ -1,9 +1,11 @@
 """The HTML view in a real browser: Debian's Chromium driven by Playwright, network blocked.
 
-Skips (with the reason) when Playwright or Chromium is missing; CI installs both
+Skips (with the reason) when Playwright or Chromium is missing locally; CI installs both
 (`.ci/run` installs the `chromium` package; Playwright comes with the test extras and
-never downloads a browser here). The page tested here is `defkg view --knowledge`; the analyst's
-page is tested in test_page_browser.py.
+never downloads a browser here); with CI=true a missing browser fails the run (conftest.py).
+The page tested here is `defkg view --knowledge`; the analyst's page is tested in
+test_page_browser.py. Screenshots go to a temporary directory (the README's pictures are
+regenerated on request by docs/img/screenshots.py).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from conftest import missing
 from defkg import view
 from test_analysis import ARTICLES, HOSTILE, build_store
 from test_view import hostile_graph, synthetic_graph
@@ -24,14 +27,12 @@ pytestmark = pytest.mark.browser
 CHROMIUM = os.environ.get("DEFKG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')"
-)
+try:
+    from playwright import sync_api
+except ImportError:
+    missing("playwright is not installed (pip install -e '.[test]')", module=True)
 if not Path(CHROMIUM).exists():
-    pytest.skip(
-        f"no Chromium at {CHROMIUM} (apt-get install chromium; or set DEFKG_CHROMIUM)",
-        allow_module_level=True,
-    )
+    missing(f"no Chromium at {CHROMIUM} (apt-get install chromium; or set DEFKG_CHROMIUM)", module=True)
 
 
 class Session:

@@ -475,8 +475,12 @@ def report(graph: TripleSource) -> tuple[bool, str]:
 
 
 def pyshacl_report(graph: Graph) -> tuple[bool, Graph, str]:
-    """The full pyshacl engine on the same shapes (slow): (conforms, results graph, text)."""
-    from pyshacl import validate
+    """The full pyshacl engine on the same shapes (slow): (conforms, results graph, text).
+    pyshacl comes with the test extra (``pip install 'defkg[test]'``)."""
+    try:
+        from pyshacl import validate
+    except ImportError as e:  # pragma: no cover - depends on the installation
+        raise ValidationError("pyshacl is not installed: pip install 'defkg[test]'") from e
 
     conforms, results, text = validate(graph, shacl_graph=shapes_graph(), inference="none", advanced=True)
     return bool(conforms), results, str(text)

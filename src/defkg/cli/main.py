@@ -16,6 +16,8 @@ from defkg.errors import DefkgError
 # Modules of defkg.cli that define a click command named ``command``.
 COMMANDS = (
     "ingest",
+    "extract",
+    "load",
     "query",
     "export",
     "stats",
@@ -65,6 +67,16 @@ class LazyGroup(click.Group):
             if cmd_name not in self.commands:  # a command named unlike its module
                 self.list_commands(ctx)
         return super().get_command(ctx, cmd_name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """An unknown command fails with "did you mean" (close spellings, or commands it begins)."""
+        if args and not args[0].startswith("-") and self.get_command(ctx, args[0]) is None:
+            from defkg.sparql_errors import did_you_mean
+
+            ctx.fail(f"No such command {args[0]!r}{did_you_mean(args[0], self.list_commands(ctx))}.")
+        return super().resolve_command(ctx, args)
 
 
 @click.group(cls=LazyGroup, epilog=EPILOG, context_settings=CONTEXT)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from defkg import view
+from defkg import resolve, view
 from defkg.cli.common import reports_errors, store_option
 from defkg.store import open_store
 
@@ -36,7 +36,7 @@ names in both languages, places, codes (ISO, NATO rank, Wikidata) and dates.
 @click.option(
     "--lang", type=click.Choice(view.LANGS), default="en", show_default=True, help="Label language."
 )
-@click.option("--pair", nargs=2, metavar="A B", help="Open the timeline of two states (ISO alpha-3 codes).")
+@click.option("--pair", nargs=2, metavar="A B", help="Open the timeline of two states (names or ISO codes).")
 @click.option("--select", "select_", metavar="X", help="Open a state, person or organisation (name or code).")
 @click.option("--knowledge", is_flag=True, help="Draw the whole knowledge graph instead (older page).")
 @click.option(
@@ -70,6 +70,10 @@ def command(
     if not knowledge and (ego or limit):
         raise click.UsageError("--ego and --limit go with --knowledge (the page of every node)")
     with open_store(store, read_only=True) as st:
+        if pair:
+            pair = tuple(resolve.state_codes(st, *pair))  # type: ignore[assignment]
+        if ego:
+            ego = resolve.center(st, ego)
         if knowledge:
             page = view.view_html(
                 st, pair=pair, ego=ego, radius=radius, limit=limit, size_by=size_by, title=title

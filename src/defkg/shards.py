@@ -1,0 +1,245 @@
+"""Shards: the article graphs as N-Quads files, for a map step run anywhere and a bulk load later.
+
+``extract(paths, out)`` reads and extracts articles (worker processes, as ``ingest`` does) and
+writes their graphs to ``out/part-NNNNN.nq``: N-Quads, each article's quads together, at most
+``SHARD_QUADS`` quads a file. Next to each shard, ``part-NNNNN.graphs`` lists its graph IRIs
+in order (one a line), so the loader knows what a shard replaces without parsing it. A shard
+is written under a temporary name and renamed when complete: a directory only ever holds
+whole shards.
+
+``load(shards, store)`` bulk-loads shards in name order. A shard whose graphs the store does
+not hold yet is handed to Oxigraph's bulk loader as a file (one atomic ingest: a shard is below
+the loader's 1,000,000-quad unit); graphs the store already holds are replaced in one
+transaction, as ``ingest`` does; so loading shards gives the store a local ``ingest`` of the
+same inputs would give (a later article of the same id wins: within a shard, the extractor
+keeps the last; across shards, the later shard).
+
+The files are plain N-Quads: any RDF store's loader reads them too, e.g. a shared Oxigraph
+server's ``oxigraph load --location DIR --file part-00000.nq`` (the ontology graph then has to
+be loaded once as well: ``ontology/defkg.ttl`` into graph ``https://w3id.org/defkg/ontology``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from defkg import ingest as _ingest
+from defkg.errors import DefkgError, InputError
+from defkg.store import BULK_QUADS, Store
+
+SHARD_QUADS = 400_000  # quads per shard at most (a shard is one atomic bulk load: below BULK_QUADS)
+SUFFIX = ".nq"
+INDEX_SUFFIX = ".graphs"
+
+
+@dataclass
+class ShardReport:
+    """What an extract or a load did."""
+
+    articles: int = 0
+    meetings: int = 0
+    quads: int = 0
+    shards: list[Path] = field(default_factory=list)
+    errors: list[DefkgError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    chars: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def add(self, other: ShardReport) -> None:
+        self.articles += other.articles
+        self.meetings += other.meetings
+        self.quads += other.quads
+        self.shards += other.shards
+        self.errors += other.errors
+        self.warnings += other.warnings
+        self.chars += other.chars
+
+
+class ShardWriter:
+    """Writes (graph IRI, N-Quads bytes, quads) items to ``out/<prefix>-NNNNN.nq`` shards.
+
+    Within a shard a later item of the same graph replaces the earlier one (as in ``ingest``);
+    an item that would overflow the shard starts the next one (an article is never split)."""
+
+    def __init__(self, out: str | os.PathLike[str], prefix: str = "part", limit: int = SHARD_QUADS) -> None:
+        self.out = Path(out)
+        if self.out.exists() and not self.out.is_dir():
+            raise InputError("not a directory", str(self.out))
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.prefix, self.limit = prefix, min(limit, BULK_QUADS)
+        self.items: dict[str, tuple[bytes, int]] = {}
+        self.size = 0
+        self.written: list[Path] = []
+
+    def add(self, graph_iri: str, nq: bytes, quads: int) -> None:
+        old = self.items.pop(graph_iri, None)
+        if old is not None:
+            self.size -= old[1]
+        if self.items and self.size + quads > self.limit:
+            self.flush()
+        self.items[graph_iri] = (nq, quads)
+        self.size += quads
+
+    def flush(self) -> None:
+        if not self.items:
+            return
+        path = self.out / f"{self.prefix}-{len(self.written):05d}{SUFFIX}"
+        index = path.with_suffix(INDEX_SUFFIX)
+        tmp, tmp_index = path.with_name(path.name + ".part"), index.with_name(index.name + ".part")
+        try:
+            with tmp.open("wb") as f:
+                for nq, _ in self.items.values():
+                    f.write(nq)
+            tmp_index.write_text("".join(f"{g}\n" for g in self.items), encoding="utf-8")
+            os.replace(tmp_index, index)  # the index first: a shard is complete once its .nq exists
+            os.replace(tmp, path)
+        except OSError as e:
+            raise InputError(f"cannot write a shard: {e.strerror or e}", str(path)) from e
+        self.written.append(path)
+        self.items, self.size = {}, 0
+
+    def close(self) -> list[Path]:
+        self.flush()
+        return self.written
+
+
+def collect(
+    results: Iterable[_ingest.Result],
+    writer: ShardWriter,
+    progress: Callable[[ShardReport], None] | None = None,
+) -> ShardReport:
+    """Write the ``ok`` results of ingest's workers to ``writer``; count everything into a report."""
+    report = ShardReport()
+    for res in results:
+        if res[0] == "error":
+            report.errors.append(res[1])
+        elif res[0] == "warning":
+            report.warnings.append(res[1])
+        else:
+            _, g_iri, nq, meetings, quads, chars = res
+            writer.add(g_iri, nq, quads)
+            report.articles += 1
+            report.meetings += meetings
+            report.quads += quads
+            report.chars += chars
+        if progress:
+            progress(report)
+    report.shards = writer.close()
+    return report
+
+
+def extract(
+    paths: Iterable[str | os.PathLike[str]],
+    out: str | os.PathLike[str],
+    validate: bool = True,
+    jobs: int | None = None,
+    prefix: str = "part",
+    limit: int = SHARD_QUADS,
+    progress: Callable[[ShardReport], None] | None = None,
+) -> ShardReport:
+    """Extract every article under ``paths`` into N-Quads shards in ``out`` (errors are collected)."""
+    jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+    results = _ingest._results(_ingest._units(paths), validate, jobs)
+    try:
+        return collect(results, ShardWriter(out, prefix, limit), progress)
+    finally:
+        results.close()
+
+
+def shard_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The shards under ``paths`` (``.nq`` files, directories searched), in load order: by name."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found += sorted(f for f in p.rglob(f"*{SUFFIX}") if f.is_file())
+        elif p.is_file():
+            found.append(p)
+        else:
+            raise InputError("no such file or directory", str(p))
+    return sorted(found, key=lambda f: (f.name, str(f)))
+
+
+def _graphs_of(shard: Path) -> list[str]:
+    """The graph IRIs of a shard, from its index or (a shard written by another tool) its quads."""
+    index = shard.with_suffix(INDEX_SUFFIX)
+    if index.exists():
+        return [g for g in index.read_text(encoding="utf-8").splitlines() if g]
+    import pyoxigraph as ox
+
+    try:
+        with shard.open("rb") as f:
+            seen = {q.graph_name.value for q in ox.parse(f, format=ox.RdfFormat.N_QUADS)}
+    except (OSError, SyntaxError, ValueError) as e:
+        raise InputError(f"not N-Quads: {e}", str(shard)) from e
+    return sorted(g for g in seen if isinstance(g, str))
+
+
+def _split_by_graph(shard: Path, graphs: set[str]) -> tuple[dict[str, list[str]], list[bytes]]:
+    """The lines of a shard: N-Triples of each graph in ``graphs``, and the other lines as they are."""
+    from defkg.ingest import _iri
+
+    suffixes = {f" {_iri(g)} .": g for g in graphs}
+    picked: dict[str, list[str]] = {g: [] for g in graphs}
+    rest: list[bytes] = []
+    with shard.open("rb") as f:
+        for raw in f:
+            line = raw.decode("utf-8").rstrip("\n")
+            head, sep, graph_part = line.rpartition(" <")
+            g = suffixes.get(f" <{graph_part}") if sep else None
+            if g is None:
+                rest.append(raw if raw.endswith(b"\n") else raw + b"\n")
+            else:
+                picked[g].append(f"{head} .\n")
+    return picked, rest
+
+
+def load(
+    paths: Iterable[str | os.PathLike[str]],
+    store_path: str | os.PathLike[str],
+    wait: float = 0.0,
+    optimize: bool | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> ShardReport:
+    """Bulk-load the shards under ``paths`` into the store at ``store_path`` (created if needed).
+
+    ``optimize``: compact the store at the end (default: when the load made at least a quarter of
+    its data files, as ``ingest`` does)."""
+    files = shard_files(paths)
+    report = ShardReport()
+    with Store(store_path, wait=wait) as store:
+        if _ingest.ONTOLOGY_GRAPH not in store.graphs():
+            _ingest.ensure_ontology(store)
+        before = store.disk_bytes()
+        for shard in files:
+            graphs = _graphs_of(shard)
+            old = {g for g in graphs if store.has_graph(g)}
+            if not old:
+                store.bulk_load_file(shard)
+            else:  # a re-load: those graphs are replaced in one transaction, the others bulk-loaded
+                picked, rest = _split_by_graph(shard, old)
+                if rest:
+                    store.bulk_load_nquads(b"".join(rest))
+                store.replace_graphs((g, "".join(lines)) for g, lines in picked.items())
+            report.articles += len(graphs)
+            report.quads += _count_lines(shard)
+            report.shards.append(shard)
+            if progress:
+                progress(shard)
+        after = store.disk_bytes()
+        if optimize or (optimize is None and files and after - before >= after / 4):
+            store.optimize()
+    return report
+
+
+def _count_lines(path: Path) -> int:
+    n = 0
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            n += chunk.count(b"\n")
+    return n
