@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import importlib
 import json
 import multiprocessing
 import os
@@ -155,6 +156,16 @@ class _PipeWriter:
         self.conn.send(("end",))
 
 
+def _describe(error: SyntaxError, sparql: str) -> str:
+    """``LINE:COLUMN: what was expected`` with hints, from ``defkg.sparql_errors`` when the project
+    has it; else the parser's own message (``error at LINE:COLUMN: ...``)."""
+    try:
+        describe = importlib.import_module("defkg.sparql_errors").describe
+    except (ImportError, AttributeError):
+        return str(error)
+    return str(describe(error, sparql, PREFIXES))
+
+
 def _run(store: Store, sparql: str, fmt: str, conn: Any) -> None:
     """Run the query and stream the serialised results down ``conn``."""
     import pyoxigraph as ox
@@ -162,7 +173,7 @@ def _run(store: Store, sparql: str, fmt: str, conn: Any) -> None:
     try:
         results = store.query(sparql)
     except SyntaxError as e:
-        raise QueryError(f"SPARQL syntax error: {e}") from None
+        raise QueryError(f"SPARQL syntax error: {_describe(e, sparql)}") from None
     except OSError as e:
         raise QueryError(f"query failed: {e}") from None
     graph = isinstance(results, ox.QueryTriples)
