@@ -226,8 +226,6 @@ def rss_tree(pid: int) -> tuple[int, int]:
 
 @pytest.mark.slow
 def test_streamed_dump_under_100_mb(tmp_path) -> None:
-    psutil = pytest.importorskip("psutil")  # a test dependency (pyproject [test])
-    del psutil
     path = big_store(tmp_path / "big")
     port = free_port()
     env = {
