@@ -253,9 +253,12 @@ class Answer:
             if self.first is not None:
                 yield self.first
             while True:
-                if not self.worker.conn.poll(self.runner.timeout):
-                    raise QueryTimeout(f"no results for {self.runner.timeout:g} s: the query was stopped")
-                data = self.worker.conn.recv_bytes()
+                try:
+                    if not self.worker.conn.poll(self.runner.timeout):
+                        raise QueryTimeout(f"no results for {self.runner.timeout:g} s: the query was stopped")
+                    data = self.worker.conn.recv_bytes()
+                except (EOFError, OSError):
+                    raise QueryError("the query worker died (out of memory?)") from None
                 if data[:1] != b"D":  # a control message: ("end",) or ("error", status, text)
                     msg = pickle.loads(data)
                     self.done = True
@@ -552,7 +555,7 @@ class Handler(BaseHTTPRequestHandler):
     def _graph_page(self, lang: str) -> None:
         try:
             page = self.pages.get("graph:" + lang, lambda: _build_graph_page(self.store_path, lang))
-        except DefkgError as e:
+        except (DefkgError, OSError) as e:
             return self._error(HTTPStatus.INTERNAL_SERVER_ERROR, f"the graph page failed: {e}")
         self._send(HTTPStatus.OK, page, "text/html; charset=utf-8", {"Cache-Control": "no-cache"})
 
