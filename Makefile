@@ -1,13 +1,13 @@
 # defkg: two commands for a fresh machine with Python 3.11+ and pip.
 #   make demo   build the knowledge graph from the bundled sample and write exports/
-#   make test   install the test dependencies and run the test suite
+#   make test   install the test dependencies and run the test suite (changes no tracked file)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STORE  ?= .defkg-store
 SAMPLE ?= examples
 
-.PHONY: demo test lint install install-test clean
+.PHONY: demo test lint install install-test clean screenshots docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,10 +35,24 @@ demo: install
 test: install-test
 	$(BIN)/python -m pytest
 
+# rewrite the README's picture (docs/img/graph.png); `make test` never writes tracked files
+screenshots: install-test
+	DEFKG_SCREENSHOTS=1 $(BIN)/python -m pytest tests/test_view_browser.py -k screenshot_for_readme
+
+# regenerate docs/vocabulary.md, docs/cookbook.md and the README tour's outputs (tests check all three)
+docs: install-test
+	$(BIN)/python tools/gen_vocabulary.py
+	$(BIN)/python tools/gen_cookbook.py
+	$(BIN)/python tools/tour.py --write
+
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+
+# the README's pictures of the page and the query page (Chromium + Playwright; not part of `make test`)
+screenshots: install-test
+	$(BIN)/python docs/img/screenshots.py
 
 clean:
 	rm -rf $(STORE) $(VENV) .pytest_cache .mypy_cache .ruff_cache

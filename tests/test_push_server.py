@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import missing
 from defkg import queries, remote
 from defkg.cli.main import cli
 from defkg.ingest import ntriples
@@ -38,7 +39,7 @@ def _oxigraph() -> str | None:
 def oxigraph(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     exe = _oxigraph()
     if exe is None:
-        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+        missing("the oxigraph server is not installed (pip install oxigraph)")
     port = free_port()
     data = tmp_path_factory.mktemp("oxigraph")
     log = (data / "server.log").open("wb")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -133,13 +134,30 @@ def test_errors_are_one_line(store: Path, tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "no defkg store here" in missing.stderr
 
 
-@pytest.mark.parametrize("value", ['x" } } ; DROP ALL ; #', 'a\\"b\nc', "TUR' . ?s ?p ?o", "\u202eRTL\x00"])
+PARAM_VALUES = ['x" } } ; DROP ALL ; #', 'a\\"b\nc', "TUR' . ?s ?p ?o", "\u202eRTL\x00"]
+
+
+@pytest.mark.parametrize("value", PARAM_VALUES)
 def test_param_values_are_literals_not_sparql(store: Path, value: str) -> None:
+    before = _size(store)
+    echo = "SELECT ?v WHERE { ?a a dk:Article }"
+    result = CliRunner().invoke(
+        cli, ["query", echo, "--param", f"v={value}", "--store", str(store), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    values = {b["v"]["value"] for b in json.loads(result.stdout)["results"]["bindings"]}
+    assert values == {value}
+    assert _size(store) == before
+
+
+@pytest.mark.parametrize("value", PARAM_VALUES)
+def test_state_params_that_name_no_state_are_errors(store: Path, value: str) -> None:
     before = _size(store)
     result = CliRunner().invoke(
         cli, ["query", "meetings-between", "--param", f"a={value}", "--param", "b=GBR", "--store", str(store)]
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1 and result.stderr.startswith("defkg: no state named ")
+    assert result.stderr.count("\n") == 1
     assert _size(store) == before
 
 

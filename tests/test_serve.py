@@ -293,11 +293,16 @@ def test_binds_localhost_by_default(server) -> None:  # type: ignore[no-untyped-
         ("text/csv;q=0.5, application/sparql-results+xml", False, "XML"),
         ("text/csv;q=0.9, text/tab-separated-values;q=1.0", False, "TSV"),
         ("text/turtle", True, "TURTLE"),
-        ("application/sparql-results+json", True, "N_TRIPLES"),
+        ("application/sparql-results+json, */*;q=0.1", True, "N_TRIPLES"),
+        ("text/*", True, "TURTLE"),
+        ("application/*", False, "JSON"),
+        ("application/sparql-results+json", True, None),  # answered 406
+        ("image/png", False, None),
     ],
 )
-def test_choose(accept: str, graph: bool, expected: str) -> None:
-    assert choose(accept, graph)[0] == expected
+def test_choose(accept: str, graph: bool, expected: str | None) -> None:
+    got = choose(accept, graph)
+    assert (got[0] if got else None) == expected
 
 
 def test_no_store(tmp_path: Path) -> None:

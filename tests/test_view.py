@@ -282,7 +282,13 @@ def store_path(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.mark.parametrize(
-    "args", [[], ["--pair", "TUR", "GBR"], ["--ego", "TUR", "--radius", "1"], ["--limit", "3"]]
+    "args",
+    [
+        ["--knowledge"],
+        ["--knowledge", "--pair", "TUR", "GBR"],
+        ["--knowledge", "--ego", "TUR", "--radius", "1"],
+        ["--knowledge", "--limit", "3"],
+    ],
 )
 def test_cli_view_writes_utf8(store_path, tmp_path, args):
     out = tmp_path / "sub" / "g.html"
@@ -294,9 +300,9 @@ def test_cli_view_writes_utf8(store_path, tmp_path, args):
 @pytest.mark.parametrize(
     ("args", "code"),
     [
-        (["--pair", "TUR", "XX"], 1),
-        (["--ego", "Atlantis"], 1),
-        (["--limit", "0"], 2),
+        (["--knowledge", "--pair", "TUR", "XX"], 1),
+        (["--knowledge", "--ego", "Atlantis"], 1),
+        (["--knowledge", "--limit", "0"], 2),
     ],
 )
 def test_cli_view_errors(store_path, tmp_path, args, code):

@@ -1,8 +1,11 @@
 """The HTML view in a real browser: Debian's Chromium driven by Playwright, network blocked.
 
-Skips (with the reason) when Playwright or Chromium is missing; CI installs both
+Skips (with the reason) when Playwright or Chromium is missing locally; CI installs both
 (`.ci/run` installs the `chromium` package; Playwright comes with the test extras and
-never downloads a browser here). Writes the README's screenshot to docs/img/graph.png.
+never downloads a browser here); with CI=true a missing browser fails the run (conftest.py).
+The page tested here is `defkg view --knowledge`; the analyst's page is tested in
+test_page_browser.py. Screenshots go to a temporary directory (the README's pictures are
+regenerated on request by docs/img/screenshots.py).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from conftest import missing
 from defkg import view
 from test_analysis import ARTICLES, HOSTILE, build_store
 from test_view import hostile_graph, synthetic_graph
@@ -22,16 +26,13 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("DEFKG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "img" / "graph.png"
 
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')"
-)
+try:
+    from playwright import sync_api
+except ImportError:
+    missing("playwright is not installed (pip install -e '.[test]')", module=True)
 if not Path(CHROMIUM).exists():
-    pytest.skip(
-        f"no Chromium at {CHROMIUM} (apt-get install chromium; or set DEFKG_CHROMIUM)",
-        allow_module_level=True,
-    )
+    missing(f"no Chromium at {CHROMIUM} (apt-get install chromium; or set DEFKG_CHROMIUM)", module=True)
 
 
 class Session:
@@ -231,8 +232,9 @@ def test_large_graph_draws_with_precomputed_layout(browser, tmp_path):
         s.close()
 
 
-def test_screenshot_for_readme(browser, tmp_path):
-    """The README's picture: the test articles (without the hostile one), Türkiye selected."""
+def test_knowledge_page_with_a_selection_draws_cleanly(browser, tmp_path):
+    """The --knowledge page of the test articles (without the hostile one), Türkiye selected, drawn
+    to a picture (the README's pictures come from docs/img/screenshots.py, not from the tests)."""
     store = build_store(tmp_path / "store", [a for a in ARTICLES if a[2] != HOSTILE])
     html = view.view_html(store, title="defkg: bilateral defence relations")
     store.close()
@@ -243,9 +245,9 @@ def test_screenshot_for_readme(browser, tmp_path):
         s.click_node("Türkiye")
         s.page.evaluate("network.fit({animation: false})")
         s.page.mouse.move(5, 300)
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        s.page.screenshot(path=str(SCREENSHOT))
-        assert SCREENSHOT.stat().st_size > 10_000
+        shot = tmp_path / "knowledge.png"
+        s.page.screenshot(path=str(shot))
+        assert shot.stat().st_size > 10_000
         assert s.external == [] and s.errors == [] and s.dialogs == []
     finally:
         s.close()

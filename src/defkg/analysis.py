@@ -604,15 +604,21 @@ def timeline(store: Store, a: str, b: str) -> list[TimelineEntry]:
     return sorted(out, key=lambda e: (e.date == "", e.date, e.meeting))
 
 
+def _taking_part(g: nx.DiGraph, meeting: str) -> set[str]:
+    """ISO codes of the states taking part in ``meeting`` (not those it only discussed as topics)."""
+    return {
+        g.nodes[s]["iso3"]
+        for s in g.successors(meeting)
+        if g.nodes[s]["kind"] == "State"
+        and "participant" in g.edges[meeting, s].get("relation", "").split(", ")
+    }
+
+
 def pair_subgraph(g: nx.DiGraph, a: str, b: str) -> nx.DiGraph:
     """The meetings of the knowledge graph between states ``a`` and ``b`` with everything attached
     to them (states, officials, their organisations, topics)."""
     a, b = check_iso3(a), check_iso3(b)
-    meetings = [
-        n
-        for n, d in g.nodes(data=True)
-        if d["kind"] == "Meeting" and {a, b} <= set(d.get("states", "").split())
-    ]
+    meetings = [n for n, d in g.nodes(data=True) if d["kind"] == "Meeting" and {a, b} <= _taking_part(g, n)]
     keep = set(meetings)
     for m in meetings:
         for x in g.successors(m):
@@ -868,10 +874,94 @@ def exportable(g: nx.Graph) -> nx.Graph:
     return h
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# attributes holding dates (ISO 8601 text, "" when unknown) in the graphs built here
+DATE_ATTRIBUTES = ("date", "first", "last")
+
+
+_ENGAGEMENTS = ("met", "met-with")  # edge relations that are meetings (dated by first/last)
+
+
+def _relation(g: nx.Graph, a: str, b: str) -> str:
+    d = g.get_edge_data(a, b) or g.get_edge_data(b, a) or {}
+    return str(d.get("relation", ""))
+
+
+def time_spans(g: nx.Graph) -> tuple[dict[str, tuple[str, str]], dict[tuple[str, str], tuple[str, str]]]:
+    """When each node and edge is in the graph: ``(start, end)`` ISO dates, for Gephi's timeline.
+
+    An edge: its ``first``/``last`` dates, else the ``date`` of a dated endpoint (a meeting). A
+    node: its own ``date`` (a meeting), else the span of its dated edges, else the span of the
+    neighbours it is tied to other than by a meeting (an organisation: when its officials met).
+    What has no date is left out (in a dynamic GEXF it is then present at all times)."""
+
+    def day(value: object) -> str:
+        return value if isinstance(value, str) and _ISO_DATE.match(value) else ""
+
+    edges: dict[tuple[str, str], tuple[str, str]] = {}
+    for a, b, d in g.edges(data=True):
+        first, last = day(d.get("first")), day(d.get("last"))
+        own = day(g.nodes[a].get("date")) or day(g.nodes[b].get("date"))
+        if first or last:
+            edges[(a, b)] = (first or last, last or first)
+        elif own:
+            edges[(a, b)] = (own, own)
+    nodes: dict[str, tuple[str, str]] = {}
+    incident: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for (a, b), span in edges.items():
+        incident[a].append(span)
+        incident[b].append(span)
+    for n, d in g.nodes(data=True):
+        own = day(d.get("date"))
+        if own:
+            nodes[n] = (own, own)
+        elif incident[n]:
+            nodes[n] = (min(s for s, _ in incident[n]), max(e for _, e in incident[n]))
+    for n in g:
+        if n not in nodes:  # through ties, not through engagements whose dates are unknown
+            ties = [m for m in nx.all_neighbors(g, n) if _relation(g, n, m) not in _ENGAGEMENTS]
+            spans = [nodes[m] for m in ties if m in nodes]
+            if spans:
+                nodes[n] = (min(s for s, _ in spans), max(e for _, e in spans))
+    return nodes, edges
+
+
+def _dynamic(h: nx.Graph, g: nx.Graph) -> nx.Graph:
+    """``h`` (an exportable copy of ``g``) with ``start``/``end`` on every dated node and edge and
+    the graph marked dynamic: networkx then writes GEXF 1.2 ``mode="dynamic"``,
+    ``timeformat="date"``."""
+    nodes, edges = time_spans(g)
+    for n, (start, end) in nodes.items():
+        h.nodes[str(n)].update(start=start, end=end)
+    for (a, b), (start, end) in edges.items():
+        h.edges[str(a), str(b)].update(start=start, end=end)
+    h.graph["mode"] = "dynamic" if nodes or edges else "static"
+    return h
+
+
+def _typed_dates(h: nx.Graph) -> nx.Graph:
+    """``h`` without empty date attributes: in GraphML a date is ISO 8601 text where known and
+    absent where unknown (GraphML has no date type; an empty string would read as a date)."""
+    for _, d in h.nodes(data=True):
+        for k in DATE_ATTRIBUTES:
+            if d.get(k) == "":
+                del d[k]
+    for _, _, d in h.edges(data=True):
+        for k in DATE_ATTRIBUTES:
+            if d.get(k) == "":
+                del d[k]
+    return h
+
+
 def export_graph(
     g: nx.Graph, name: str, directory: str | Path, formats: Iterable[str] = EXPORT_FORMATS
 ) -> list[Path]:
-    """Write ``g`` as ``NAME.graphml``, ``NAME.gexf`` and/or ``NAME-nodes.csv`` + ``NAME-edges.csv``."""
+    """Write ``g`` as ``NAME.graphml``, ``NAME.gexf`` and/or ``NAME-nodes.csv`` + ``NAME-edges.csv``.
+
+    GEXF is 1.2 in dynamic mode: each dated node and edge has ``start`` and ``end`` (see
+    :func:`time_spans`), so Gephi's timeline filters the graph by date. GraphML holds the same
+    ``start``/``end`` and the ``date``/``first``/``last`` attributes as ISO 8601 text, absent
+    where unknown; numbers keep their types (``int``, ``double``) in both."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     h = exportable(g)
@@ -879,11 +969,13 @@ def export_graph(
     for fmt in formats:
         if fmt == "graphml":
             p = out / f"{name}.graphml"
-            nx.write_graphml(h, p, encoding="utf-8")
+            dated = _typed_dates(_dynamic(h.copy(), g))
+            dated.graph.pop("mode", None)
+            nx.write_graphml(dated, p, encoding="utf-8")
             paths.append(p)
         elif fmt == "gexf":
             p = out / f"{name}.gexf"
-            nx.write_gexf(h, p, encoding="utf-8")
+            nx.write_gexf(_dynamic(h.copy(), g), p, encoding="utf-8", version="1.2draft")
             paths.append(p)
         elif fmt == "csv":
             paths += _write_csv_lists(h, out / f"{name}-nodes.csv", out / f"{name}-edges.csv")

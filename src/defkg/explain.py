@@ -31,25 +31,19 @@ class Explained:
 
 
 def _short(iri: str) -> str:
-    from defkg.vocab import PREFIXES
+    """The IRI as SPARQL reads it (``dkr:meeting\\/gbr-tur\\/2025-05-29``), to paste into a query."""
+    from defkg.resolve import sparql_name
 
-    for p, base in PREFIXES.items():
-        if iri.startswith(base):
-            return f"{p}:{iri[len(base) :]}"
-    return iri
+    return sparql_name(iri)
 
 
 def resolve_iri(store: Store, spec: str) -> str:
-    """A full IRI from an IRI, a prefixed name (dkr:person/...) or a path under dkr:."""
-    from defkg.vocab import PREFIXES, RESOURCE_BASE
+    """A full IRI from an IRI, a prefixed name (``dkr:person/...``, or escaped as defkg prints it:
+    ``dkr:person\\/...``) or a path under dkr:."""
+    from defkg.resolve import expand
+    from defkg.vocab import RESOURCE_BASE
 
-    spec = spec.strip("<>")
-    if "://" in spec:
-        return spec
-    prefix, _, rest = spec.partition(":")
-    if rest and prefix in PREFIXES:
-        return PREFIXES[prefix] + rest
-    return RESOURCE_BASE + spec.lstrip("/")
+    return expand(spec) or RESOURCE_BASE + spec.strip("<>").lstrip("/")
 
 
 def explain(store: Store, iri: str) -> list[Explained]:
@@ -63,7 +57,7 @@ def explain(store: Store, iri: str) -> list[Explained]:
             Explained(
                 _short(v[0] or ""),
                 _short(v[1] or ""),
-                _short(v[2]) if v[2] else "",
+                _short(v[2]) if v[2] and type(r[2]).__name__ == "NamedNode" else (v[2] or ""),
                 v[3] or "",
                 v[4] or "",
                 v[5],

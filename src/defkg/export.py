@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from defkg.errors import DefkgError
+from defkg.errors import InputError
 from defkg.ingest import ONTOLOGY_GRAPH
 from defkg.store import Store
 from defkg.vocab import PREFIXES
@@ -22,6 +22,34 @@ FORMATS = {
     "jsonld": ("jsonld", ox.RdfFormat.JSON_LD),
 }
 
+# other names people give the formats (file suffixes, media type names), case-insensitive
+ALIASES = {
+    "ttl": "turtle",
+    "n-triples": "nt",
+    "ntriples": "nt",
+    "nq": "nquads",
+    "n-quads": "nquads",
+    "json-ld": "jsonld",
+    "json": "jsonld",
+}
+
+
+def canonical_format(name: str) -> str:
+    """The export format ``name`` (or one of its aliases, any case) stands for; ``InputError`` with
+    "did you mean" otherwise."""
+    key = name.strip().lower()
+    if key in FORMATS:
+        return key
+    if key in ALIASES:
+        return ALIASES[key]
+    from defkg.sparql_errors import did_you_mean
+
+    raise InputError(
+        f"unknown export format {name!r}{did_you_mean(key, [*FORMATS, *ALIASES])} "
+        f"(one of {', '.join(FORMATS)}; also {', '.join(ALIASES)})"
+    )
+
+
 _MERGED = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{ONTOLOGY_GRAPH}>) }}"
 
 
@@ -31,9 +59,9 @@ def _quads(store: Store) -> list[ox.Quad]:
 
 
 def export(store: Store, fmt: str, out: str | os.PathLike[str], name: str = "defkg") -> Path:
-    """Write the store in ``fmt`` to ``out`` (a directory, or a file path with a suffix)."""
-    if fmt not in FORMATS:
-        raise DefkgError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    """Write the store in ``fmt`` (a name of ``FORMATS`` or an alias: ttl, json-ld...) to ``out``
+    (a directory, or a file path with a suffix)."""
+    fmt = canonical_format(fmt)
     suffix, rdf_format = FORMATS[fmt]
     target = Path(out)
     if target.suffix == "":

@@ -54,6 +54,7 @@ class IngestReport:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     bytes: int = 0  # characters of article text read
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why) found in a directory, not read
 
     @property
     def ok(self) -> bool:
@@ -265,8 +266,10 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[int, bytes] | InputError]:
         yield InputError(f"cannot read: {e.strerror or e}", str(path))
 
 
-def _units(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Unit]:
-    for path in reader.expand([Path(p) for p in paths]):
+def _units(
+    paths: Iterable[str | os.PathLike[str]], skipped: list[tuple[Path, str]] | None = None
+) -> Iterator[Unit]:
+    for path in reader.expand([Path(p) for p in paths], skipped):
         if path.suffix.lower() in reader.JSONL_SUFFIXES:
             for item in _jsonl_lines(path):
                 if isinstance(item, InputError):
@@ -502,7 +505,8 @@ def ingest(
     report = IngestReport()
     jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
     started = time.perf_counter()
-    results = _results(_units(paths), validate, jobs)
+    skipped: list[tuple[Path, str]] = []
+    results = _results(_units(paths, skipped), validate, jobs)
     progress_bar = _bar(bar)
     try:
         with Store(store_path, wait=wait) as store:
@@ -522,6 +526,7 @@ def ingest(
         if progress_bar is not None:
             progress_bar.close()
     report.seconds = time.perf_counter() - started
+    report.skipped = [(str(f), why) for f, why in skipped]
     if not Path(store_path).exists():
         raise InputError("nothing was ingested", str(store_path))
     return report

@@ -17,7 +17,26 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from defkg import sparql_tokens
 from defkg.errors import QueryError
+from defkg.sparql_errors import describe, did_you_mean
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter a named query declares with a comment line ``# @param NAME KIND: what it is``.
+
+    ``KIND``: ``state`` (a state by name or ISO code in any case; bound to its ISO alpha-3 code),
+    ``entity`` (a state, person, organisation... by name or IRI; bound to its IRI) or ``text``
+    (bound to the literal as given)."""
+
+    name: str
+    kind: str
+    doc: str
+
+
+PARAM_KINDS = ("state", "entity", "text")
+_PARAM_LINE = re.compile(r"#\s*@param\s+([A-Za-z_][A-Za-z0-9_]*)\s+(\w+)\s*:?\s*(.*)")
 
 
 @dataclass(frozen=True)
@@ -25,16 +44,28 @@ class NamedQuery:
     name: str
     description: str
     text: str
+    params: tuple[Param, ...] = ()
+
+
+def _parse_named(name: str, text: str) -> NamedQuery:
+    comment, params = [], []
+    for ln in text.splitlines():
+        m = _PARAM_LINE.match(ln)
+        if m:
+            if m.group(2) not in PARAM_KINDS:
+                raise QueryError(f"{name}.rq: @param {m.group(1)} has unknown kind {m.group(2)!r}")
+            params.append(Param(m.group(1), m.group(2), m.group(3).strip()))
+        elif ln.startswith("#"):
+            comment.append(ln.lstrip("# ").strip())
+    return NamedQuery(name, " ".join(comment), text, tuple(params))
 
 
 def named_queries() -> dict[str, NamedQuery]:
     out: dict[str, NamedQuery] = {}
     for entry in sorted(resources.files("defkg").joinpath("queries").iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".rq"):
-            text = entry.read_text(encoding="utf-8")
-            comment = [ln.lstrip("# ").strip() for ln in text.splitlines() if ln.startswith("#")]
             name = entry.name[:-3]
-            out[name] = NamedQuery(name, " ".join(comment), text)
+            out[name] = _parse_named(name, entry.read_text(encoding="utf-8"))
     return out
 
 
@@ -43,41 +74,59 @@ def resolve(spec: str) -> str:
     named = named_queries()
     if spec in named:
         return named[spec].text
-    if spec.endswith((".rq", ".sparql")) or (len(spec) < 4096 and "\n" not in spec and Path(spec).is_file()):
+    # SPARQL text (a newline, a brace, a name too long for a file system) is never tried as a path
+    longest = max(len(p.encode()) for p in re.split(r"[/\\]", spec))
+    as_file = not re.search(r"[\n{}\0]", spec) and len(spec) < 4096 and longest <= 255
+    if as_file and (spec.endswith((".rq", ".sparql")) or Path(spec).is_file()):
         path = Path(spec)
         if not path.is_file():
             raise QueryError(f"{spec}: no such query file")
         return path.read_text(encoding="utf-8")
-    if re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", spec, re.IGNORECASE) or form(spec) in _UPDATE_WORDS:
+    if re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", spec, re.IGNORECASE) or _update_form(spec):
         return spec
-    raise QueryError(f"unknown query {spec!r}; `defkg query --list` shows the named queries")
+    raise QueryError(
+        f"unknown query {spec!r}{did_you_mean(spec, named)}; `defkg query --list` shows the named queries"
+    )
 
 
-# The prologue of a query or update: comments, PREFIX and BASE declarations, in any case.
-_PROLOGUE = re.compile(
-    r"(?:\s+|\#[^\n]*(?:\n|\Z)|PREFIX\s*[^\s:<>]*:\s*<[^<>]*>|BASE\s*<[^<>]*>)*", re.IGNORECASE
-)
+# words of SPARQL Update that no query uses
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-
-
-_SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?[<?$\w]", re.IGNORECASE)
+_UPDATE_WORDS |= {"USING"}
 
 
 def form(sparql: str) -> str | None:
-    """The first keyword after the prologue (``SELECT``, ``INSERT``...), upper case, or ``None``."""
-    rest = sparql[_PROLOGUE.match(sparql).end() :]  # type: ignore[union-attr]
-    m = re.match(r"[A-Za-z]+", rest)
-    return m.group(0).upper() if m else None
+    """The first keyword after the prologue (``SELECT``, ``INSERT``...), upper case, or ``None``.
+    Raises ``QueryError`` when the text is not made of SPARQL tokens."""
+    toks = list(sparql_tokens.tokens(sparql))
+    i = 0
+    while i < len(toks) and toks[i].keyword in ("PREFIX", "BASE"):
+        i += 1  # the keyword, then a prefixed-name declaration and/or an IRI
+        while i < len(toks) and toks[i].kind in ("PNAME", "IRI"):
+            i += 1
+    return toks[i].keyword if i < len(toks) else None
+
+
+def _update_form(text: str) -> bool:
+    try:
+        return form(text) in _UPDATE_WORDS
+    except QueryError:
+        return False
 
 
 def check_read_only(sparql: str) -> None:
-    """Refuse SPARQL Update (whatever its case, after any comments and prefixes). Queries also run
-    on a store opened read-only, so an update that slipped through could still change nothing."""
-    word = form(sparql)
-    if word in _UPDATE_WORDS:
-        raise QueryError(f"SPARQL Update ({word}) refused: `defkg query` is read-only")
-    bare = re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*', " ", sparql)
-    if _SERVICE.search(bare):
+    """Refuse SPARQL Update and federated queries (``SERVICE``) anywhere in the text.
+
+    The text is read by a real SPARQL tokenizer (``defkg.sparql_tokens``), so a keyword hidden
+    behind a ``#`` in an IRI or a prefixed name, a quote in a comment or a long string is still
+    seen, and a keyword-like word inside a string, an IRI or a comment is not one. Update words
+    and ``SERVICE`` are never part of a read-only query, so any bare one refuses the text.
+    Queries also run on a store opened read-only, so an update that slipped through could still
+    change nothing; SERVICE would make Oxigraph send a request, hence this check."""
+    words = sparql_tokens.keywords(sparql)
+    update = next((w for w in words if w in _UPDATE_WORDS), None)
+    if update:
+        raise QueryError(f"SPARQL Update ({update}) refused: `defkg query` is read-only")
+    if "SERVICE" in words:
         raise QueryError("federated queries (SERVICE) refused: defkg queries read only the local store")
 
 
@@ -118,7 +167,7 @@ def _child(store_path: str, sparql: str, fmt: str, conn: Any) -> None:
     try:
         out = ("ok", query_table(store_path, sparql).format(fmt))
     except SyntaxError as e:
-        out = ("error", f"SPARQL syntax error: {_one_line(e)}")
+        out = ("error", f"SPARQL syntax error: {describe(e, sparql)}")
     except DefkgError as e:
         out = ("error", str(e))
     except OSError as e:
@@ -142,7 +191,7 @@ def run(store_path: str | Path, sparql: str, fmt: str = "table", timeout: float 
         try:
             return query_table(store_path, sparql).format(fmt)
         except SyntaxError as e:
-            raise QueryError(f"SPARQL syntax error: {_one_line(e)}") from e
+            raise QueryError(f"SPARQL syntax error: {describe(e, sparql)}") from e
     methods = multiprocessing.get_all_start_methods()
     ctx: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     receiver, sender = ctx.Pipe(duplex=False)
@@ -206,11 +255,20 @@ class Table:
         return buf.getvalue()
 
     def to_table(self, max_width: int = 60) -> str:
-        def short(s: str) -> str:
-            s = s.replace("https://w3id.org/defkg/id/", "dkr:").replace("\n", " ")
+        """An aligned text table. IRIs are written as SPARQL reads them (``dkr:state\\/TUR``,
+        see ``resolve.sparql_name``) and never cut, so any of them can be pasted into a query;
+        other values longer than ``max_width`` are cut with "…"."""
+        from defkg.resolve import sparql_name
+
+        def short(t: dict[str, str] | None) -> str:
+            if t is None:
+                return ""
+            if t["type"] == "uri":
+                return sparql_name(t["value"])
+            s = t["value"].replace("\n", " ")
             return s if len(s) <= max_width else s[: max_width - 1] + "…"
 
-        cells = [[short(c) for c in row] for row in self.values()]
+        cells = [[short(c) for c in row] for row in self.rows]
         widths = [max([len(v), *(len(r[i]) for r in cells)]) for i, v in enumerate(self.vars)]
         line = lambda r: " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()  # noqa: E731
         out = [line(list(self.vars)), "-+-".join("-" * w for w in widths)]
@@ -249,18 +307,99 @@ def to_table(results: object) -> Table:
     return Table(("subject", "predicate", "object"), rows)
 
 
-def substitute(sparql: str, params: dict[str, str]) -> str:
-    """Bind ``?name`` to a literal value for each parameter, with a VALUES block."""
-    if not params:
-        return sparql
+@dataclass(frozen=True)
+class Iri:
+    """A parameter value bound as an IRI, not a literal."""
+
+    value: str
+
+
+def _value(v: str | Iri) -> str:
+    if isinstance(v, Iri):
+        if not re.fullmatch(r"[a-z][a-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*", v.value, re.IGNORECASE):
+            raise QueryError(f"not an IRI: {v.value[:80]!r}")
+        return f"<{v.value}>"
+    return json.dumps(v, ensure_ascii=False)
+
+
+def check_params(
+    sparql: str, params: dict[str, str | Iri] | dict[str, str], declared: tuple[Param, ...] | None = None
+) -> None:
+    """Refuse a parameter the query does not take: one a named query does not declare
+    (``declared``), or, for any other query, one naming no variable of the query."""
     for k in params:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", k):
             raise QueryError(f"--param {k[:40]!r}: a parameter name is letters, digits and '_'")
+    if declared is not None:
+        names = [p.name for p in declared]
+        for k in params:
+            if k not in names:
+                takes = f"takes --param {', '.join(names)}" if names else "takes no parameters"
+                raise QueryError(f"unknown --param {k}: this query {takes}")
+        return
+    used = sparql_tokens.variables(sparql)
+    for k in params:
+        if k not in used:
+            raise QueryError(f"unused --param {k}: the query has no variable ?{k}")
+
+
+def substitute(
+    sparql: str, params: dict[str, str | Iri] | dict[str, str], declared: tuple[Param, ...] | None = None
+) -> str:
+    """Bind ``?name`` to each parameter's value (a literal, or an ``Iri``) with a VALUES block at
+    the start of the query's WHERE clause. Unknown or unused parameters are refused (see
+    ``check_params``)."""
+    if not params:
+        return sparql
+    check_params(sparql, params, declared)
     values = " ".join(f"?{k}" for k in params)
-    data = " ".join(json.dumps(v, ensure_ascii=False) for v in params.values())
+    data = " ".join(_value(v) for v in params.values())
     block = f"VALUES ({values}) {{ ({data}) }}"
-    where = re.search(r"\bWHERE\b", sparql, re.IGNORECASE)
-    idx = sparql.find("{", where.end() if where else 0)
-    if idx < 0:
+    toks = list(sparql_tokens.tokens(sparql))
+    where = next((i for i, t in enumerate(toks) if t.keyword == "WHERE"), None)
+    if where is None:  # SELECT * { ... } and ASK { ... }: the first group after the query form
+        form_at = next((i for i, t in enumerate(toks) if t.keyword in ("SELECT", "ASK", "DESCRIBE")), 0)
+        where = form_at
+    brace = next((t for t in toks[where:] if t.text == "{"), None)
+    if brace is None:
         raise QueryError("cannot bind parameters: the query has no WHERE block")
+    idx = brace.start
     return sparql[: idx + 1] + "\n  " + block + "\n" + sparql[idx + 1 :]
+
+
+def bind_params(
+    params: dict[str, str], declared: tuple[Param, ...], select: Any | None
+) -> dict[str, str | Iri]:
+    """The values of a named query's parameters as the query wants them: a ``state`` given by
+    name or code in any case (``tur``, ``Türkiye``, ``Turkey``) becomes its ISO alpha-3 code, an
+    ``entity`` given by name or IRI becomes its IRI, looked up in the store through ``select``
+    (a ``resolve.Select``; without one, only codes and IRIs are understood)."""
+    from defkg import resolve
+
+    kinds = {p.name: p.kind for p in declared}
+    out: dict[str, str | Iri] = {}
+    resolvers: dict[str, resolve.Resolver] = {}
+    for k, v in params.items():
+        kind = kinds.get(k, "text")
+        if kind == "text":
+            out[k] = v
+        elif select is None:
+            iri = resolve.expand(v)
+            if kind == "state":
+                out[k] = v.upper() if re.fullmatch(r"[A-Za-z]{3}", v) else v
+            elif iri is None:
+                raise QueryError(f"--param {k}={v!r}: give an IRI (no store to look the name up in)")
+            else:
+                out[k] = Iri(iri)
+        else:
+            key = "state" if kind == "state" else "any"
+            if key not in resolvers:
+                resolvers[key] = resolve.Resolver(select, ("state",) if kind == "state" else resolve.KINDS)
+            entity = resolvers[key].one(v)
+            if kind == "state":
+                if not entity.code:
+                    raise QueryError(f"--param {k}: {entity.label} has no ISO 3166 alpha-3 code in the store")
+                out[k] = entity.code
+            else:
+                out[k] = Iri(entity.iri)
+    return out

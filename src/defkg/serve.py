@@ -4,12 +4,17 @@
   ``application/sparql-query`` body); the default graph is the union of the article graphs
   and the project's prefixes (dk:, dkr:, schema:...) are predeclared.
 * Results as SPARQL JSON, XML, CSV or TSV (CONSTRUCT/DESCRIBE: N-Triples, Turtle, RDF/XML),
-  chosen by the ``Accept`` header or a ``format``/``output`` parameter.
-* Each query runs in a worker process holding the store open read-only; a query running longer
-  than the timeout is stopped (the worker is killed and replaced) and answered 503.
-* Updates are refused (403). Bound to 127.0.0.1 unless told otherwise.
-* ``/`` is the graph page (``defkg.view``, the largest nodes) when that module is installed, else
-  the query form (always at ``/form``).
+  chosen by the ``Accept`` header or a ``format``/``output`` parameter; 406 when none of the
+  types asked for can be given.
+* HTTP/1.1 with keep-alive and a listen backlog of 128; results are streamed (chunked), never
+  held whole: a worker serialises into its pipe 64 KiB at a time and waits while the client reads.
+* Each query runs in a worker process holding the store open read-only; a query giving nothing
+  for longer than the timeout is stopped (the worker is killed and replaced) and answered 503.
+* Updates and federated queries (SERVICE) are refused (403). Bound to 127.0.0.1 unless told otherwise.
+* CORS headers only on cross-origin requests (an ``Origin`` header), with an OPTIONS preflight.
+* ``/`` is the analyst's graph page (``defkg.view.page_html``; ``/?lang=tr`` in Turkish), built
+  once and kept until the store changes; ``/editor`` is the query page (a browser asking for
+  ``/sparql`` without a query gets it too).
 
 Only the standard library's ``http.server`` is used.
 """
@@ -20,20 +25,26 @@ import contextlib
 import html
 import json
 import multiprocessing
+import os
+import pickle
 import queue
+import re
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from defkg.errors import DefkgError, QueryError
-from defkg.queries import check_read_only
+from defkg.queries import check_read_only, form
 from defkg.store import Store
+from defkg.vocab import PREFIXES
 
 MAX_QUERY_BYTES = 1_000_000
+LANGS = ("en", "tr")  # the graph page's label languages (defkg.view.LANGS; not imported: workers stay light)
 
 _RESULT_TYPES = {  # media type -> (pyoxigraph format name, content type)
     "application/sparql-results+json": ("JSON", "application/sparql-results+json"),
@@ -80,19 +91,72 @@ def _accepted(accept: str) -> list[str]:
     return [m for _, _, m in sorted(ranked)]
 
 
-def choose(accept: str, graph: bool) -> tuple[str, str]:
-    """(pyoxigraph format name, content type) for the results, from an Accept header."""
+_PREFERRED = ("text/turtle", "text/csv", "application/sparql-results+json")  # for "text/*", "application/*"
+
+
+def choose(accept: str, graph: bool) -> tuple[str, str] | None:
+    """(pyoxigraph format name, content type) for the results from an Accept header; the default
+    (JSON results, N-Triples graphs) when the header is empty or accepts anything (``*/*``, or
+    ``type/*`` of a type we serve); ``None`` when we can give none of the types asked for (406)."""
     table = _GRAPH_TYPES if graph else _RESULT_TYPES
-    for media in _accepted(accept):
-        if media in table:
-            return table[media]
-    return table["application/n-triples" if graph else "application/sparql-results+json"]
+    default = table["application/n-triples" if graph else "application/sparql-results+json"]
+    media = _accepted(accept)
+    if not media:
+        return default
+    for m in media:
+        if m in table:
+            return table[m]
+        if m == "*/*":
+            return default
+        if m.endswith("/*"):
+            family = sorted((t for t in table if t.startswith(m[:-1])), key=lambda t: t not in _PREFERRED)
+            if family:
+                return table[family[0]]
+    return None
+
+
+def offered(graph: bool) -> list[str]:
+    """The media types a query of this kind can be answered in."""
+    table = _GRAPH_TYPES if graph else _RESULT_TYPES
+    return sorted({ctype.split(";")[0] for _, ctype in table.values()})
 
 
 # -- worker processes -------------------------------------------------------------------------------
 
+CHUNK = 64 * 1024  # bytes a worker sends at a time (results are streamed, never held whole)
 
-def _run(store: Store, sparql: str, accept: str) -> tuple[str, bytes]:
+
+class _PipeWriter:
+    """A file-like object pyoxigraph serialises into: sends ``("start", ctype)`` once the first
+    chunk is full (so an error met before that is still answered 400), then the bytes, in chunks."""
+
+    def __init__(self, conn: Any, ctype: str) -> None:
+        self.conn, self.ctype, self.buf, self.started = conn, ctype, bytearray(), False
+
+    def write(self, data: bytes) -> int:
+        self.buf += data
+        if len(self.buf) >= CHUNK:
+            self._send()
+        return len(data)
+
+    def flush(self) -> None:  # pyoxigraph calls it; chunks go out when full or at the end
+        pass
+
+    def _send(self) -> None:
+        if not self.started:
+            self.conn.send(("start", self.ctype))
+            self.started = True
+        if self.buf:
+            self.conn.send_bytes(b"D" + self.buf)  # "D": data (control messages are pickles)
+            self.buf.clear()
+
+    def close(self) -> None:
+        self._send()
+        self.conn.send(("end",))
+
+
+def _run(store: Store, sparql: str, fmt: str, conn: Any) -> None:
+    """Run the query and stream the serialised results down ``conn``."""
     import pyoxigraph as ox
 
     try:
@@ -101,11 +165,18 @@ def _run(store: Store, sparql: str, accept: str) -> tuple[str, bytes]:
         raise QueryError(f"SPARQL syntax error: {e}") from None
     except OSError as e:
         raise QueryError(f"query failed: {e}") from None
-    if isinstance(results, ox.QueryTriples):
-        fmt, ctype = choose(accept, graph=True)
-        return ctype, results.serialize(format=getattr(ox.RdfFormat, fmt)) or b""
-    fmt, ctype = choose(accept, graph=False)
-    return ctype, results.serialize(format=getattr(ox.QueryResultsFormat, fmt)) or b""
+    graph = isinstance(results, ox.QueryTriples)
+    chosen = choose(fmt, graph)
+    if chosen is None:  # the handler checked the form; a mismatch here is answered all the same
+        chosen = choose("", graph)
+        assert chosen is not None
+    name, ctype = chosen
+    out = _PipeWriter(conn, ctype)
+    if graph:
+        results.serialize(out, format=getattr(ox.RdfFormat, name))
+    else:
+        results.serialize(out, format=getattr(ox.QueryResultsFormat, name))
+    out.close()
 
 
 def _worker_main(store_path: str, conn: Any) -> None:  # pragma: no cover - runs in a child process
@@ -124,10 +195,11 @@ def _worker_main(store_path: str, conn: Any) -> None:  # pragma: no cover - runs
             return
         sparql, accept = msg
         try:
-            ctype, body = _run(store, sparql, accept)
-            conn.send(("ok", ctype, body))
+            _run(store, sparql, accept, conn)
         except DefkgError as e:
             conn.send(("error", 400, str(e)))
+        except (BrokenPipeError, EOFError):
+            return
         except Exception as e:  # an evaluation error (type error, unsupported function...)
             conn.send(("error", 400, f"query failed: {type(e).__name__}: {e}"))
 
@@ -157,6 +229,43 @@ class QueryTimeout(QueryError):
     pass
 
 
+class Answer:
+    """A query being answered: ``ctype`` and the body as an iterator of byte chunks. Iterate it to
+    the end or call ``close`` (which stops the worker if the answer was left half read)."""
+
+    def __init__(self, runner: QueryRunner, worker: _Worker, ctype: str, first: bytes | None) -> None:
+        self.runner, self.worker, self.ctype, self.first = runner, worker, ctype, first
+        self.done = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            if self.first is not None:
+                yield self.first
+            while True:
+                if not self.worker.conn.poll(self.runner.timeout):
+                    raise QueryTimeout(f"no results for {self.runner.timeout:g} s: the query was stopped")
+                data = self.worker.conn.recv_bytes()
+                if data[:1] != b"D":  # a control message: ("end",) or ("error", status, text)
+                    msg = pickle.loads(data)
+                    self.done = True
+                    if msg[0] == "end":
+                        return
+                    raise QueryError(str(msg[2]))
+                data = data[1:]
+                yield data
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.worker is None:
+            return
+        worker, self.worker = self.worker, None  # type: ignore[assignment]
+        if not self.done:  # half read: the worker is still writing into the pipe
+            worker.kill()
+            worker = _Worker(self.runner.store_path)
+        self.runner.idle.put(worker)
+
+
 class QueryRunner:
     """A few worker processes running queries on a store, with a timeout per query."""
 
@@ -167,8 +276,9 @@ class QueryRunner:
         for _ in range(workers):
             self.idle.put(_Worker(store_path))
 
-    def run(self, sparql: str, accept: str) -> tuple[str, bytes]:
-        """(content type, body); ``QueryError`` (bad query), ``QueryTimeout`` (too slow or too busy)."""
+    def start(self, sparql: str, accept: str) -> Answer:
+        """Start answering: the ``Answer`` once the first chunk (or the whole, if small) is ready;
+        ``QueryError`` (bad query), ``QueryTimeout`` (too slow or too busy)."""
         started = time.monotonic()
         try:
             worker = self.idle.get(timeout=self.timeout)
@@ -179,18 +289,22 @@ class QueryRunner:
             worker.conn.send((sparql, accept))
             if not worker.conn.poll(left):
                 worker.kill()
-                worker = _Worker(self.store_path)
+                self.idle.put(_Worker(self.store_path))
                 raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
             msg = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
+        except (EOFError, OSError):
             worker.kill()
-            worker = _Worker(self.store_path)
+            self.idle.put(_Worker(self.store_path))
             raise QueryError("the query worker died (out of memory?)") from None
-        finally:
-            self.idle.put(worker)
-        if msg[0] == "ok":
-            return msg[1], msg[2]
+        if msg[0] == "start":
+            return Answer(self, worker, msg[1], None)
+        self.idle.put(worker)
         raise QueryError(msg[2])
+
+    def run(self, sparql: str, accept: str) -> tuple[str, bytes]:
+        """(content type, whole body): for small answers and tests."""
+        answer = self.start(sparql, accept)
+        return answer.ctype, b"".join(answer)
 
     def close(self) -> None:
         while True:
@@ -209,66 +323,136 @@ class QueryRunner:
 
 # -- HTTP -------------------------------------------------------------------------------------------
 
-_FORM_PAGE = """<!doctype html><html lang="en"><meta charset="utf-8"><title>defkg SPARQL endpoint</title>
-<body style="font-family:sans-serif;max-width:60em;margin:2em auto">
-<h1>defkg SPARQL endpoint</h1>
-<p>SPARQL 1.1 Protocol at <code>/sparql</code> (GET or POST, read-only). Prefixes dk:, dkr:, schema:,
-org:, prov:, foaf:, skos:, rdfs:, xsd: are predeclared; the default graph is the union of the articles.</p>
-<form method="post" action="/sparql"><textarea name="query" rows="12" cols="100">{query}</textarea><br>
-<select name="format"><option>json</option><option>csv</option><option>tsv</option><option>xml</option>
-</select>
-<button>Run</button></form>
-<h2>Named queries</h2><ul>{named}</ul></body></html>
-"""
+_CORS_METHODS = "GET, HEAD, POST, OPTIONS"
+_CORS_HEADERS = {"accept", "content-type", "accept-language", "content-language"}
+
+
+class PageCache:
+    """Pages built from the store (the graph page per language), kept until the store changes:
+    the key is the store directory's listing with sizes and modification times (a writer
+    always adds or changes files there; a reader never does)."""
+
+    def __init__(self, store_path: str) -> None:
+        self.store_path = store_path
+        self.lock = threading.Lock()
+        self.pages: dict[str, tuple[tuple[Any, ...], bytes]] = {}
+        self.builds = 0
+
+    def signature(self) -> tuple[Any, ...]:
+        out = []
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.store_path):
+                if entry.name.startswith("LOG"):  # RocksDB's info log: written on open, not data
+                    continue
+                st = entry.stat()
+                out.append((entry.name, st.st_size, st.st_mtime_ns))
+        return tuple(sorted(out))
+
+    def get(self, key: str, build: Any) -> bytes:
+        with self.lock:  # one build at a time; the others wait and take it
+            sig = self.signature()
+            hit = self.pages.get(key)
+            if hit and hit[0] == sig:
+                return hit[1]
+            page = build()
+            self.builds += 1
+            self.pages[key] = (sig, page)
+            return page
 
 
 class Handler(BaseHTTPRequestHandler):
     server_version = "defkg"
+    protocol_version = "HTTP/1.1"  # keep-alive; results streamed with chunked transfer coding
     runner: QueryRunner
     store_path: str
+    pages: PageCache
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet by default
         if getattr(self.server, "verbose", False):
             super().log_message(format, *args)
 
-    def _send(self, status: int, body: bytes, ctype: str = "text/plain; charset=utf-8") -> None:
+    def _cors(self) -> None:
+        """CORS headers only for a cross-origin request (one with an Origin header)."""
+        if self.headers.get("Origin"):
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Vary", "Origin")
+
+    def _send(
+        self, status: int, body: bytes, ctype: str = "text/plain; charset=utf-8", headers: dict | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Access-Control-Allow-Origin", "*")
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self._cors()
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _error(self, status: HTTPStatus, message: str) -> None:
-        self._send(status, (message + "\n").encode("utf-8"))
+    def _error(self, status: HTTPStatus, message: str, headers: dict | None = None) -> None:
+        self._send(status, (message + "\n").encode("utf-8"), headers=headers)
+
+    def _body(self) -> bytes | None:
+        """The request body (None, answered 413, when too large)."""
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_QUERY_BYTES:
+            self.close_connection = True
+            self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "query too large")
+            return None
+        return self.rfile.read(length) if length > 0 else b""
 
     # -- routes -----------------------------------------------------------------------------------
+    def do_OPTIONS(self) -> None:
+        """CORS preflight (and plain OPTIONS): which methods and headers a page may use."""
+        self.send_response(HTTPStatus.NO_CONTENT)
+        self.send_header("Allow", _CORS_METHODS)
+        if self.headers.get("Origin"):
+            method = (self.headers.get("Access-Control-Request-Method") or "").upper()
+            asked = [
+                h.strip().lower()
+                for h in (self.headers.get("Access-Control-Request-Headers") or "").split(",")
+                if h.strip()
+            ]
+            if method in ("GET", "HEAD", "POST", "") and all(h in _CORS_HEADERS for h in asked):
+                self.send_header("Access-Control-Allow-Origin", "*")
+                self.send_header("Access-Control-Allow-Methods", _CORS_METHODS)
+                self.send_header("Access-Control-Allow-Headers", ", ".join(sorted(_CORS_HEADERS)))
+                self.send_header("Access-Control-Max-Age", "86400")
+            self.send_header("Vary", "Origin")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def do_GET(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         if url.path in ("/sparql", "/query"):
             if "update" in params:
                 return self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
+            if "query" not in params and "text/html" in (self.headers.get("Accept") or ""):
+                return self._editor()  # a person in a browser: the query page
             return self._query(params.get("query", [""])[0], params)
         if url.path in ("/", "/index.html"):
-            return self._page(graph=True)
-        if url.path == "/form":
-            return self._page(graph=False)
+            lang = (params.get("lang") or ["en"])[0]
+            if lang not in LANGS:
+                return self._error(HTTPStatus.BAD_REQUEST, f"lang: one of {', '.join(LANGS)}")
+            return self._graph_page(lang)
+        if url.path in ("/editor", "/form"):
+            return self._editor()
         return self._error(HTTPStatus.NOT_FOUND, f"not found: {url.path} (the endpoint is /sparql)")
 
     do_HEAD = do_GET
 
     def do_POST(self) -> None:
         url = urllib.parse.urlsplit(self.path)
+        raw = self._body()
+        if raw is None:
+            return None
         if url.path in ("/update", "/store"):
             return self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
         if url.path not in ("/sparql", "/query"):
             return self._error(HTTPStatus.NOT_FOUND, f"not found: {url.path} (the endpoint is /sparql)")
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_QUERY_BYTES:
-            return self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "query too large")
-        body = self.rfile.read(length).decode("utf-8", errors="replace")
+        body = raw.decode("utf-8", errors="replace")
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         if ctype == "application/sparql-update":
@@ -283,6 +467,8 @@ class Handler(BaseHTTPRequestHandler):
         return self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"unsupported content type {ctype!r}")
 
     def do_PUT(self) -> None:
+        self._body()
+        self.close_connection = True
         self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
 
     do_DELETE = do_PUT
@@ -299,58 +485,132 @@ class Handler(BaseHTTPRequestHandler):
         for key in ("format", "output"):
             fmt = (params.get(key) or [""])[0].lower()
             if fmt:
-                accept = _FORMAT_PARAM.get(fmt, fmt) + (", " + accept if accept else "")
+                if fmt not in _FORMAT_PARAM:
+                    return self._error(
+                        HTTPStatus.NOT_ACCEPTABLE,
+                        f"format {fmt!r}: one of {', '.join(sorted(_FORMAT_PARAM))}",
+                    )
+                accept = _FORMAT_PARAM[fmt]
                 break
+        graph = form(sparql) in ("CONSTRUCT", "DESCRIBE")
+        if choose(accept, graph) is None:
+            return self._error(
+                HTTPStatus.NOT_ACCEPTABLE,
+                f"cannot answer in {accept!r}; this query can be answered in {', '.join(offered(graph))}",
+            )
         try:
-            ctype, body = self.runner.run(sparql, accept)
+            answer = self.runner.start(sparql, accept)
         except QueryTimeout as e:
-            return self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(e))
+            return self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(e), {"Retry-After": "5"})
         except QueryError as e:
             return self._error(HTTPStatus.BAD_REQUEST, str(e))
         except DefkgError as e:
             return self._error(HTTPStatus.INTERNAL_SERVER_ERROR, str(e))
-        self._send(HTTPStatus.OK, body, ctype)
+        self._stream(answer)
 
-    def _page(self, graph: bool) -> None:
-        page = _view_page(self.store_path) if graph else None
-        if page is None:
-            from defkg import queries
+    def _stream(self, answer: Answer) -> None:
+        """Send the answer as it comes: chunked (HTTP/1.1), else until the connection closes."""
+        chunked = self.request_version == "HTTP/1.1"
+        try:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", answer.ctype)
+            if chunked:
+                self.send_header("Transfer-Encoding", "chunked")
+            else:
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            self._cors()
+            self.end_headers()
+            if self.command == "HEAD":
+                return
+            for data in answer:
+                if chunked:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+                else:
+                    self.wfile.write(data)
+            if chunked:
+                self.wfile.write(b"0\r\n\r\n")
+        except (QueryError, OSError):
+            # failed half-way (error, stall, client gone): the status is sent, so all we can do is
+            # end the connection without the closing chunk; the client sees the answer is cut short
+            self.close_connection = True
+        finally:
+            answer.close()
 
-            named = "".join(
-                f"<li><b>{html.escape(q.name)}</b>: {html.escape(q.description)} "
-                f'<a href="/sparql?format=csv&amp;query={urllib.parse.quote(q.text)}">CSV</a></li>'
-                for q in queries.named_queries().values()
-            )
-            page = _FORM_PAGE.format(query=html.escape("SELECT * WHERE { ?s ?p ?o } LIMIT 10"), named=named)
-        self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8")
+    def _graph_page(self, lang: str) -> None:
+        try:
+            page = self.pages.get("graph:" + lang, lambda: _build_graph_page(self.store_path, lang))
+        except DefkgError as e:
+            return self._error(HTTPStatus.INTERNAL_SERVER_ERROR, f"the graph page failed: {e}")
+        self._send(HTTPStatus.OK, page, "text/html; charset=utf-8", {"Cache-Control": "no-cache"})
+
+    def _editor(self) -> None:
+        page = self.pages.get("editor", lambda: editor_page().encode("utf-8"))
+        self._send(HTTPStatus.OK, page, "text/html; charset=utf-8", {"Cache-Control": "no-cache"})
 
 
-VIEW_LIMIT = 1500  # nodes on the graph page at / (the largest ones); the whole store may be much bigger
+NAV = {"Graph": "/", "Graph (Türkçe)": "/?lang=tr", "SPARQL": "/editor"}
 
 
-def _view_page(store_path: str) -> str | None:
-    """The graph page of ``defkg.view`` if that module is there (it is optional)."""
-    try:
-        from defkg import view
-    except ImportError:
-        return None
-    fn = getattr(view, "view_html", None)
-    if not callable(fn):
-        return None
-    try:
-        with Store(store_path, read_only=True) as st:
-            out = fn(st, limit=VIEW_LIMIT)
-        return out if isinstance(out, str) else None
-    except Exception:  # the page is a convenience: the endpoint keeps working without it
-        return None
+def _build_graph_page(store_path: str, lang: str) -> bytes:
+    from defkg import view
+
+    with Store(store_path, read_only=True) as st:
+        return view.page_html(st, lang=lang, links=NAV).encode("utf-8")
+
+
+def examples() -> list[dict[str, str]]:
+    """The query page's examples: the named queries, then the cookbook (``docs/cookbook`` of a
+    checkout: ``*.rq`` files, or ``*.md`` files with fenced ``sparql`` blocks) when there is one."""
+    from defkg import queries
+
+    out = [
+        {"group": "Named queries", "name": q.name, "description": q.description, "text": q.text}
+        for q in queries.named_queries().values()
+    ]
+    book = Path(__file__).resolve().parents[2] / "docs" / "cookbook"
+    if book.is_dir():
+        for path in sorted(book.iterdir()):
+            text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+            if path.suffix in (".rq", ".sparql"):
+                desc = " ".join(ln.lstrip("# ").strip() for ln in text.splitlines() if ln.startswith("#"))
+                out.append({"group": "Cookbook", "name": path.stem, "description": desc, "text": text})
+            elif path.suffix == ".md":
+                title = path.stem
+                for m in re.finditer(r"^(#+ .*)$|^```sparql[^\n]*\n(.*?)^```", text, re.M | re.S):
+                    if m.group(1):
+                        title = m.group(1).lstrip("# ").strip()
+                    elif m.group(2):
+                        out.append(
+                            {"group": "Cookbook", "name": title, "description": "", "text": m.group(2)}
+                        )
+    return out
+
+
+def editor_page() -> str:
+    """The query page: an editor with highlighting, the prefixes, the examples, Run, a table."""
+    from defkg.view import _asset, script_json
+
+    data = {"prefixes": PREFIXES, "examples": examples(), "endpoint": "/sparql"}
+    parts = {
+        "__PAGE_CSS__": _asset("query.css"),
+        "__DATA__": script_json(data),
+        "__PAGE_JS__": _asset("query.js"),
+        "__NAV__": "".join(f'<a href="{html.escape(u)}">{html.escape(k)}</a>' for k, u in NAV.items()),
+    }
+    return re.sub("|".join(parts), lambda m: parts[m.group(0)], _asset("query.html"))
 
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # the listen backlog: bursts of clients wait instead of being reset
     verbose = False
 
     def __init__(self, address: tuple[str, int], runner: QueryRunner, store_path: str) -> None:
-        handler = type("BoundHandler", (Handler,), {"runner": runner, "store_path": store_path})
+        self.pages = PageCache(store_path)
+        handler = type(
+            "BoundHandler", (Handler,), {"runner": runner, "store_path": store_path, "pages": self.pages}
+        )
         super().__init__(address, handler)
         self.runner = runner
 

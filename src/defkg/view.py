@@ -644,3 +644,373 @@ def render_html(
     cut = page.rindex("drawGraph();")
     page = page[:cut] + "drawGraph();\n" + script + page[cut + len("drawGraph();") :]
     return page
+
+
+# == the analyst's page ==========================================================================
+#
+# Engagements (meetings, calls, agreements, exercises) read from the store with the SPARQL files
+# ``assets/page-*.rq``, shaped into one compact JSON document; ``assets/page.html`` (template),
+# ``page.css`` and ``page.js`` (the page's own script over vis-network) draw it: states first,
+# then partners, pair timelines, people and organisations. Nothing is fetched over the network.
+
+LANGS = ("en", "tr")
+_DK = "https://w3id.org/defkg/ontology#"
+_TOPS = {_DK + "Meeting": "meeting", _DK + "DefenceAgreement": "agreement", _DK + "Exercise": "exercise"}
+_CALLS = {_DK + "PhoneCall", _DK + "VideoCall", _DK + "VideoConference"}
+KINDS = ("meeting", "call", "agreement", "exercise")
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_P = {  # short names of the predicates the page reads
+    _DK + "participatingState": "states",
+    _DK + "party": "states",
+    _DK + "exerciseState": "states",
+    _DK + "hostState": "host",
+    _DK + "exerciseHost": "host",
+    _DK + "signedOn": "start",
+    "https://schema.org/name": "title",
+    _DK + "agreementKind": "agreementKind",
+    _DK + "signatory": "participants",
+    "https://schema.org/startDate": "start",
+    "https://schema.org/endDate": "end",
+    "https://schema.org/location": "place",
+    _DK + "status": "status",
+    _DK + "topic": "topics",
+    _DK + "participant": "participants",
+    _DK + "hasDelegation": "delegations",
+    _DK + "reportedIn": "articles",
+    _DK + "delegationOf": "of",
+    _DK + "headOfDelegation": "head",
+    _DK + "delegationMember": "members",
+    "http://xmlns.com/foaf/0.1/name": "name",
+    _DK + "nationality": "nationality",
+    _DK + "rank": "rank",
+    _DK + "affiliation": "org",
+    _DK + "title": "title",
+    "http://www.w3.org/2004/02/skos/core#prefLabel": "pref",
+    "http://www.w3.org/2004/02/skos/core#altLabel": "alt",
+    "http://www.w3.org/2000/01/rdf-schema#label": "label",
+    _DK + "iso3": "iso3",
+    _DK + "natoCode": "nato",
+    _DK + "wikidata": "wikidata",
+    _DK + "acronym": "acronym",
+    _DK + "ofState": "ofState",
+    "https://schema.org/containedInPlace": "in",
+    _RDF_TYPE: "type",
+}
+_MULTI = {"states", "topics", "participants", "delegations", "articles", "members", "type", "rank", "org"}
+_MULTI.add("name")  # a person reported under several spellings
+# which cited sentence best shows an engagement took place (first found wins)
+_EVIDENCE_ORDER = (
+    _DK + "participatingState",
+    _DK + "party",
+    _DK + "exerciseState",
+    _DK + "participant",
+    "https://schema.org/startDate",
+)
+
+
+_REFS = (
+    "states",
+    "host",
+    "place",
+    "status",
+    "topics",
+    "of",
+    "nationality",
+    "rank",
+    "org",
+    "type",
+    "agreementKind",
+)
+
+
+def _sparql(name: str) -> str:
+    return _asset(f"page-{name}.rq")
+
+
+def _value(term: Any) -> str:
+    return str(getattr(term, "value", term))
+
+
+def _rows(store: Store, sparql: str) -> list[tuple[Any, ...]]:
+    try:
+        return [tuple(row) for row in store.query(sparql)]
+    except (SyntaxError, OSError) as e:  # a broken page query is a bug of ours, said plainly
+        raise InputError(f"the page's query failed: {e}") from None
+
+
+def _facts(rows: list[tuple[Any, ...]]) -> dict[str, dict[str, Any]]:
+    """{subject: {short predicate: value or [values]}} from (subject, predicate, object) rows."""
+    out: dict[str, dict[str, Any]] = {}
+    for s, p, o in rows:
+        key = _P.get(_value(p))
+        if key is None:
+            continue
+        d = out.setdefault(_value(s), {})
+        if key in ("pref", "alt", "label"):
+            d.setdefault(key, []).append((_value(o), getattr(o, "language", None) or ""))
+        elif key in _MULTI:
+            if _value(o) not in d.setdefault(key, []):
+                d[key].append(_value(o))
+        else:
+            d.setdefault(key, _value(o))
+    return out
+
+
+def _label(d: dict[str, Any], lang: str) -> str:
+    """The entity's label in ``lang``: skos:prefLabel, else rdfs:label, else English, else any."""
+    for key in ("pref", "label"):
+        forms = d.get(key, [])
+        for want in (lang, "en", ""):
+            for text, tag in forms:
+                if tag == want:
+                    return text
+        if forms:
+            return str(forms[0][0])
+    return _best_name(d.get("name", []))
+
+
+def _names(d: dict[str, Any]) -> list[str]:
+    """Every name of an entity, all languages (for search)."""
+    seen: list[str] = []
+    for key in ("pref", "label", "alt"):
+        for text, _ in d.get(key, []):
+            if text not in seen:
+                seen.append(text)
+    for name in d.get("name", []):
+        if name not in seen:
+            seen.append(name)
+    if d.get("acronym") and d["acronym"] not in seen:
+        seen.append(d["acronym"])
+    return seen
+
+
+def _best_name(names: list[str]) -> str:
+    """One name of a person reported under several spellings: not written in capitals, then the one
+    keeping the most letters beyond ASCII (the accented spelling), then the first in order."""
+    return min(
+        names,
+        key=lambda n: (any(len(w) > 1 and w.isupper() for w in n.split()), -sum(ord(c) > 127 for c in n), n),
+        default="",
+    )
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _words(name: str) -> str:
+    """A class's local name as words, when the store has no label for it: PhoneCall -> phone call."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
+
+
+def page_data(store: Store, lang: str = "en") -> dict[str, Any]:
+    """The analyst page's data: engagements with their states, sides, principals, places and
+    evidence, and the states, people, organisations and places they refer to (labels in
+    ``lang``, every other name and code kept for search)."""
+    if lang not in LANGS:
+        raise InputError(f"{lang!r}: the page speaks one of {', '.join(LANGS)}")
+    eng = _facts(_rows(store, _sparql("engagements")))
+    people = _facts(_rows(store, _sparql("people")))
+    articles = {
+        _value(a): {
+            "url": safe_url(_value(u)) if u is not None else "",
+            "headline": _value(h) if h is not None else "",
+            "date": _value(d)[:10] if d is not None else "",
+            "lang": _value(lg) if lg is not None else "",
+        }
+        for a, u, h, d, lg in _rows(store, _sparql("articles"))
+    }
+    evidence: dict[tuple[str, str], tuple[int, int, str]] = {}
+    for e, a, pred, index, text in _rows(store, _sparql("evidence")):
+        p = _value(pred)
+        rank = _EVIDENCE_ORDER.index(p) if p in _EVIDENCE_ORDER else len(_EVIDENCE_ORDER)
+        idx = int(_value(index)) if index is not None else 1 << 30
+        key = (_value(e), _value(a))
+        cand = (rank, idx, _value(text))
+        if key not in evidence or cand < evidence[key]:
+            evidence[key] = cand
+    # entities the engagements and people refer to, described once
+    refs: set[str] = set()
+    for d in list(eng.values()) + list(people.values()):
+        for field in _REFS:
+            v = d.get(field)
+            refs.update(v if isinstance(v, list) else [v] if v else [])
+    refs.update(people)  # persons' other names (skos:altLabel), when the store has them
+    everything = _facts(_rows(store, _sparql("labels")))
+    ents = {iri: everything[iri] for iri in refs if iri in everything}
+    for d in list(ents.values()):  # the states places and organisations belong to
+        for link in ("in", "ofState"):
+            if d.get(link) in everything:
+                ents.setdefault(d[link], everything[d[link]])
+
+    def ent(iri: str) -> dict[str, Any]:
+        return ents.get(iri, {})
+
+    states: dict[str, dict[str, Any]] = {}
+
+    def state(iri: str | None) -> str:
+        """The state's ISO code (registered in ``states``), or ""."""
+        if not iri:
+            return ""
+        d = ent(iri)
+        code = str(d.get("iso3") or _local(iri).upper())
+        if code not in states:
+            states[code] = {
+                "label": _label(d, lang) or code,
+                "names": _names(d),
+                "wikidata": _local(d.get("wikidata", "")),
+            }
+        return code
+
+    places: dict[str, dict[str, Any]] = {}
+    orgs: dict[str, dict[str, Any]] = {}
+    persons: dict[str, dict[str, Any]] = {}
+
+    def place(iri: str | None) -> str:
+        if not iri:
+            return ""
+        if iri not in places:
+            d = ent(iri)
+            places[iri] = {
+                "label": _label(d, lang) or _local(iri),
+                "names": _names(d),
+                "in": state(d.get("in")) if ent(d.get("in", "")).get("iso3") else "",
+                "wikidata": _local(d.get("wikidata", "")),
+            }
+        return iri
+
+    def org(iri: str) -> str:
+        if iri not in orgs:
+            d = ent(iri)
+            orgs[iri] = {
+                "label": _label(d, lang) or _local(iri),
+                "names": _names(d),
+                "state": state(d.get("ofState")) if d.get("ofState") else "",
+                "wikidata": _local(d.get("wikidata", "")),
+            }
+        return iri
+
+    def person(iri: str) -> str:
+        if iri not in persons:
+            d = people.get(iri, {})
+            ranks = [ent(r) for r in d.get("rank", [])]
+            persons[iri] = {
+                "label": _best_name(d.get("name", [])) or _local(iri),
+                "state": state(d.get("nationality")),
+                "rank": next((_label(r, lang) for r in ranks), ""),
+                "codes": sorted({str(r["nato"]) for r in ranks if r.get("nato")}),
+                "names": sorted(
+                    {n for r in ranks for n in _names(r)} | set(d.get("name", [])) | set(_names(ent(iri)))
+                ),
+                "title": d.get("title", ""),
+                "orgs": [org(o) for o in d.get("org", [])],
+            }
+        return iri
+
+    out_eng: list[dict[str, Any]] = []
+    for iri, d in sorted(eng.items(), key=lambda kv: (kv[1].get("start", ""), kv[0])):
+        types = set(d.get("type", []))
+        top = next((_TOPS[t] for t in _TOPS if t in types), "meeting")
+        kind = "call" if types & _CALLS else top
+        sub = sorted(t for t in types if t not in _TOPS)
+        subtype = (_label(ent(sub[0]), lang) or _words(_local(sub[0]))) if sub else ""
+        if d.get("agreementKind"):
+            subtype = _label(ent(d["agreementKind"]), lang) or _words(_local(d["agreementKind"]))
+        codes = sorted({state(s) for s in d.get("states", [])} - {""})
+        sides: dict[str, dict[str, Any]] = {c: {"head": "", "members": []} for c in codes}
+        for dg in d.get("delegations", []):
+            dd = people.get(dg, {})
+            side = state(dd.get("of"))
+            if not side:
+                continue
+            s = sides.setdefault(side, {"head": "", "members": []})
+            if dd.get("head") and not s["head"]:
+                s["head"] = person(dd["head"])
+            for m in [dd.get("head"), *dd.get("members", [])]:
+                if m and person(m) not in s["members"]:
+                    s["members"].append(m)
+        for p in d.get("participants", []):
+            side = persons[person(p)]["state"]
+            if side and p not in sides.setdefault(side, {"head": "", "members": []})["members"]:
+                sides[side]["members"].append(p)
+        for s in sides.values():  # the principal: the head of delegation, else the first named
+            s["principal"] = s["head"] or (s["members"][0] if s["members"] else "")
+        sources = []
+        for a in sorted(d.get("articles", []), key=lambda a: articles.get(a, {}).get("date", "")):
+            ev = evidence.get((iri, a))
+            sources.append({"article": a, "sentence": ev[2] if ev else ""})
+        for a in {a for (e, a) in evidence if e == iri} - set(d.get("articles", [])):
+            sources.append({"article": a, "sentence": evidence[(iri, a)][2]})
+        for s in sources:
+            articles.setdefault(s["article"], {"url": "", "headline": "", "date": "", "lang": ""})
+        start = str(d.get("start", ""))[:10]
+        out_eng.append(
+            {
+                "id": iri,
+                "kind": kind,
+                "subtype": subtype,
+                "title": str(d.get("title", "")),
+                "start": start,
+                "end": str(d.get("end", ""))[:10],
+                "states": codes,
+                "host": state(d.get("host")),
+                "place": place(d.get("place")),
+                "status": _label(ent(d["status"]), lang) if d.get("status") else "",
+                "topics": sorted(_label(ent(t), lang) or _local(t) for t in d.get("topics", [])),
+                "sides": sides,
+                "sources": sources,
+            }
+        )
+    return {
+        "lang": lang,
+        "kinds": list(KINDS),
+        "engagements": out_eng,
+        "states": states,
+        "people": persons,
+        "orgs": orgs,
+        "places": places,
+        "articles": articles,
+    }
+
+
+def page_html(
+    store: Store,
+    lang: str = "en",
+    title: str = "defkg: bilateral defence relations",
+    select_pair: tuple[str, str] | None = None,
+    select: str | None = None,
+    links: dict[str, str] | None = None,
+) -> str:
+    """The analyst's page: one self-contained HTML document (vis-network and the page's own
+    script and style inlined; the data as JSON). ``select_pair`` opens a pair's timeline and
+    ``select`` a state, person or organisation (a name or code) when the page loads;
+    ``links`` adds navigation links (label -> relative URL, e.g. the query page in ``serve``)."""
+    data = page_data(store, lang)
+    if select_pair:
+        pair = sorted(c.upper() for c in select_pair)
+        if not any(set(pair) <= set(e["states"]) for e in data["engagements"]):
+            raise InputError(f"no engagements between {pair[0]} and {pair[1]} in the store")
+        data["select"] = {"pair": pair}
+    elif select:
+        data["select"] = {"query": select}
+    return render_page(data, title=title, links=links)
+
+
+def render_page(data: dict[str, Any], title: str = "defkg", links: dict[str, str] | None = None) -> str:
+    """Fill ``assets/page.html`` with the data, the vendored vis-network and the page's assets."""
+    nav = "".join(
+        f'<a href="{html.escape(url)}">{html.escape(label)}</a>'
+        for label, url in (links or {}).items()
+        if url.startswith("/") and not url.startswith("//")
+    )
+    parts = {
+        "__TITLE__": html.escape(title),
+        "__LANG__": html.escape(str(data.get("lang", "en"))),
+        "__NAV__": nav,
+        "__VIS_CSS__": _asset("vis-network.css"),
+        "__PAGE_CSS__": _asset("page.css"),
+        "__DATA__": script_json(data),
+        "__VIS_JS__": _asset("vis-network.min.js"),
+        "__PAGE_JS__": _asset("page.js"),
+    }
+    return re.sub("|".join(parts), lambda m: parts[m.group(0)], _asset("page.html"))

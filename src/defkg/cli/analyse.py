@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from defkg import analysis
+from defkg import analysis, resolve
 from defkg.cli.common import reports_errors, store_option
 from defkg.store import open_store
 
@@ -14,6 +14,7 @@ Examples:
   defkg analyse --store store
   defkg analyse --store store --top 20 --csv tables/
   defkg analyse --store store --pair TUR GBR
+  defkg analyse --store store --pair Türkiye "United Kingdom"
   defkg analyse --store store --ego Türkiye
   defkg analyse --store store --ego "Yaşar Güler" --graph actors
 \b
@@ -30,7 +31,10 @@ in the actor graph. For GraphML/GEXF/CSV node and edge lists see `defkg graph-ex
     "--csv", "csv_dir", type=click.Path(file_okay=False), help="Also write each table to DIR/<table>.csv."
 )
 @click.option(
-    "--pair", nargs=2, metavar="A B", help="Print the timeline of meetings between two states (ISO alpha-3)."
+    "--pair",
+    nargs=2,
+    metavar="A B",
+    help="Print the timeline of meetings between two states (names or ISO codes).",
 )
 @click.option("--ego", metavar="X", help="Print the neighbours of a state or person (ISO code, name or IRI).")
 @click.option(
@@ -56,10 +60,10 @@ def command(
     """Rank states, state pairs, officials and organisations with network measures."""
     with open_store(store, read_only=True) as st:
         if pair:
-            a, b = pair
+            a, b = resolve.state_codes(st, *pair)
             tables = [analysis.timeline_table(analysis.timeline(st, a, b), a, b)]
         elif ego:
-            tables = [analysis.ego_report(st, ego, which)]
+            tables = [analysis.ego_report(st, resolve.center(st, ego), which)]
         else:
             tables = analysis.analyse(st, seed=seed).rankings(top or None)
     click.echo("\n".join(t.to_text() for t in tables), nl=False)

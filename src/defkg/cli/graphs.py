@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import click
 
+import defkg
 from defkg import analysis
 from defkg.cli.common import reports_errors, store_option
-from defkg.store import open_store
+from defkg.cli.export import AliasChoice
 
 
 @click.command(
@@ -18,19 +19,21 @@ Examples:
 Graphs: states (edge weight = meetings, first/last date), actors (officials,
 organisations, states; met-with and member-of edges), knowledge (meetings, states,
 officials, organisations, topics, as `defkg view` draws them). Every node carries
-weighted_degree, degree, betweenness, pagerank and community. Formats: GraphML and
-GEXF (Gephi, Cytoscape, yEd), CSV node and edge lists (NAME-nodes.csv, NAME-edges.csv).
+weighted_degree, degree, betweenness, pagerank and community. Formats: GraphML
+(Cytoscape, yEd; dates as ISO 8601 text, absent when unknown), GEXF 1.2 in dynamic mode
+(Gephi: every node and edge has start/end dates, so the timeline works), CSV node and
+edge lists (NAME-nodes.csv, NAME-edges.csv).
 """,
 )
 @store_option
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Directory to write to.")
 @click.option(
-    "--graph", "graphs", type=click.Choice([*analysis.GRAPHS, "all"]), default="all", show_default=True
+    "--graph", "graphs", type=AliasChoice([*analysis.GRAPHS, "all"]), default="all", show_default=True
 )
 @click.option(
     "--format",
     "formats",
-    type=click.Choice([*analysis.EXPORT_FORMATS, "all"]),
+    type=AliasChoice([*analysis.EXPORT_FORMATS, "all"]),
     default="all",
     show_default=True,
 )
@@ -42,8 +45,7 @@ def command(store: str, out: str, graphs: str, formats: str, seed: int) -> None:
     """Export the network graphs with their measures for Gephi and other analysts' tools."""
     which = analysis.GRAPHS if graphs == "all" else (graphs,)
     fmts = analysis.EXPORT_FORMATS if formats == "all" else (formats,)
-    with open_store(store, read_only=True) as st:
-        for name in which:
-            g = analysis.build_graph(st, name, seed=seed)
-            for path in analysis.export_graph(g, name, out, fmts):
-                click.echo(str(path))
+    kg = defkg.open(store, read_only=True)
+    for name in which:
+        for path in analysis.export_graph(kg.network(name, seed=seed), name, out, fmts):
+            click.echo(str(path))

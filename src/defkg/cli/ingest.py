@@ -1,11 +1,24 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
 from defkg.cli.common import reports_errors, store_option
 from defkg.ingest import IngestReport, ingest
+
+
+class InputPath(click.Path):
+    """A file or directory; a URL gets told how to ingest a web page."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from defkg.api import url_hint
+
+        hint = url_hint(str(value))
+        if hint:
+            self.fail(hint, param, ctx)
+        return super().convert(value, param, ctx)
 
 
 @click.command(
@@ -17,7 +30,7 @@ Examples:
   defkg ingest big-corpus/ --store store --jobs 4 --no-validate
 """,
 )
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=InputPath(exists=True))
 @store_option
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation of each article's graph.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
@@ -75,9 +88,13 @@ def command(
     for w in report.warnings:
         click.echo("defkg: warning: " + " ".join(str(w).split("\n")), err=True)
     if not quiet:
+        for path, why in report.skipped:
+            click.echo(f"defkg: skipped {path}: {why}", err=True)
+    if not quiet:
+        skipped = f"; skipped {len(report.skipped)} file(s) that are not reports" if report.skipped else ""
         click.echo(
             f"ingested {report.articles} article(s): {report.meetings} meeting(s), "
-            f"{report.triples} triples into {store} ({report.rate:,.0f} articles/s)",
+            f"{report.triples} triples into {store} ({report.rate:,.0f} articles/s){skipped}",
             err=True,
         )
     if report.errors:

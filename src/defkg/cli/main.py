@@ -68,6 +68,16 @@ class LazyGroup(click.Group):
                 self.list_commands(ctx)
         return super().get_command(ctx, cmd_name)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """An unknown command fails with "did you mean" (close spellings, or commands it begins)."""
+        if args and not args[0].startswith("-") and self.get_command(ctx, args[0]) is None:
+            from defkg.sparql_errors import did_you_mean
+
+            ctx.fail(f"No such command {args[0]!r}{did_you_mean(args[0], self.list_commands(ctx))}.")
+        return super().resolve_command(ctx, args)
+
 
 @click.group(cls=LazyGroup, epilog=EPILOG, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="defkg")

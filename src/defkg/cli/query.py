@@ -16,6 +16,31 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def _bound(
+    raw: dict[str, str],
+    declared: tuple[queries.Param, ...],
+    store: str | None,
+    endpoint: str | None,
+    timeout: float,
+) -> dict[str, str | queries.Iri]:
+    """Parameter values looked up by name where the named query wants a state or an entity."""
+    from defkg import resolve
+
+    if not raw or all(p.kind == "text" for p in declared):
+        return dict(raw)
+    if endpoint:
+        from defkg import remote
+
+        select = resolve.table_select(lambda q: remote.query(endpoint, q, timeout=timeout or None))
+        return queries.bind_params(raw, declared, select)
+    if store:
+        from defkg.store import open_store
+
+        with open_store(store, read_only=True) as st:
+            return queries.bind_params(raw, declared, resolve.store_select(st))
+    return queries.bind_params(raw, declared, None)
+
+
 @click.command(
     "query",
     epilog="""\b
@@ -24,6 +49,7 @@ Examples:
   defkg query meetings --store store
   defkg query participants --store store --format json
   defkg query meetings-between --param a=TUR --param b=GBR --store store
+  defkg query meetings-between --param a=Türkiye --param "b=United Kingdom" --store store
   defkg query my-question.rq --store store --format csv
   defkg query "SELECT ?s WHERE { ?s a dk:State }" --store store
   defkg query meetings --query-endpoint http://localhost:7878/query
@@ -41,7 +67,14 @@ Examples:
     show_default=True,
     help="json is SPARQL 1.1 Query Results JSON.",
 )
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind ?NAME to a literal VALUE.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind ?NAME to VALUE. A named query's parameters are listed by --list; a state or entity "
+    "parameter takes a name in English or Turkish or a code in any case (a=tur, a=Türkiye).",
+)
 @click.option(
     "--query-endpoint",
     metavar="URL",
@@ -73,11 +106,16 @@ def command(
     The dk:, dkr:, schema:, org:, prov:, foaf:, skos:, rdfs:, xsd: ... prefixes are predeclared."""
     if list_:
         for q in queries.named_queries().values():
-            click.echo(f"{q.name:<20} {q.description}")
+            takes = "".join(f" [--param {p.name}={p.kind.upper()}]" for p in q.params)
+            click.echo(f"{q.name:<20} {q.description}{takes}")
         return
     if not query:
         raise click.UsageError("give a query (a name, a .rq file or SPARQL text), or --list")
-    sparql = queries.substitute(queries.resolve(query), _params(params))
+    named = queries.named_queries().get(query)
+    text, raw = queries.resolve(query), _params(params)
+    declared = named.params if named else None
+    queries.check_params(text, raw, declared)
+    sparql = queries.substitute(text, _bound(raw, declared or (), store, query_endpoint, timeout), declared)
     if show:
         click.echo(sparql)
         return

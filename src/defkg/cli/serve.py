@@ -15,6 +15,10 @@ Examples:
   curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?m a dk:Meeting }' \\
        http://127.0.0.1:7879/sparql
   defkg query meetings --query-endpoint http://127.0.0.1:7879/sparql
+\b
+In a browser: http://127.0.0.1:7879/ is the analyst's page (/?lang=tr in Turkish) and
+http://127.0.0.1:7879/editor the query page (highlighting, examples, CSV/JSON downloads).
+Results are streamed; CORS headers are sent to cross-origin requests only.
 """,
 )
 @store_option
@@ -44,8 +48,8 @@ Examples:
 @reports_errors
 def command(store: str, host: str, port: int, timeout: float, workers: int, verbose: bool) -> None:
     """Serve the store read-only as a SPARQL 1.1 Protocol endpoint at /sparql
-    (JSON, XML, CSV or TSV results by Accept header; updates refused), with the graph
-    page at / when the view module is installed. Stop with Ctrl-C."""
+    (JSON, XML, CSV or TSV results by Accept header, 406 otherwise; updates and SERVICE
+    refused), with the analyst's page at / and a query page at /editor. Stop with Ctrl-C."""
     server = make_server(store, host=host, port=port, timeout=timeout, workers=workers)
     server.verbose = verbose
     click.echo(f"defkg: serving {store} at {server.url} (read-only; Ctrl-C stops)", err=True)

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from defkg.errors import InputError, InputWarning
@@ -353,12 +356,50 @@ def read_path(path: Path) -> Iterator[Item]:
         yield InputError(f"cannot read: {e.strerror or e}", source)
 
 
-def expand(paths: list[Path]) -> Iterator[Path]:
-    """Files under the given paths, in a stable order (``.eval.json`` and hidden files skipped)."""
+@lru_cache(maxsize=1)
+def _not_reports() -> dict[str, str]:
+    """stem -> reason, from ``data/not_reports.tsv``."""
+    text = resources.files("defkg").joinpath("data", "not_reports.tsv").read_text(encoding="utf-8")
+    rows = (ln.split("\t") for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
+    return {stem.strip().lower(): reason.strip() for stem, reason in rows}
+
+
+def skip_reason(path: Path) -> str | None:
+    """Why a file found in a directory is not read as a report (``None``: it is read)."""
+    name = path.name.lower()
+    if name.startswith("."):
+        return "hidden file"
+    for stem, reason in _not_reports().items():
+        if name == stem or (name.startswith(stem) and name[len(stem)] in "._-"):
+            return reason
+    if name.endswith((".eval.json", ".expected.json")):
+        return "gold annotations, not a report"
+    if path.suffix.lower() not in SUFFIXES - {""}:
+        reads = ", ".join(sorted(SUFFIXES - {""}))
+        return f"not an article format ({path.suffix or 'no suffix'}; reads {reads})"
+    return None
+
+
+def expand(paths: list[Path], skipped: list[tuple[Path, str]] | None = None) -> Iterator[Path]:
+    """Article files under the given paths, in a stable order.
+
+    A file named explicitly is always yielded. In a directory, only files that look like reports
+    are: hidden files and directories, README, licence, notes and changelog files, gold
+    annotations and files of other formats are not (see ``skip_reason``); each one skipped is
+    appended to ``skipped`` with the reason (a hidden directory once, not each file in it)."""
     for p in paths:
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in SUFFIXES - {""}:
-                    yield f
-        else:
+        if not p.is_dir():
             yield p
+            continue
+        found: list[tuple[Path, str | None]] = []
+        for root, dirs, files in os.walk(p):
+            for d in [d for d in dirs if d.startswith(".")]:
+                dirs.remove(d)  # never walk into .git and the like
+                found.append((Path(root, d), "hidden directory"))
+            found += [(Path(root, f), skip_reason(Path(root, f))) for f in files]
+        for f, reason in sorted(found):
+            if reason is None:
+                if f.is_file():
+                    yield f
+            elif skipped is not None:
+                skipped.append((f, reason))

@@ -1,0 +1,49 @@
+"""Shared test set-up: honest skips in CI, and a store of the project's own corpus.
+
+With ``CI`` set (``CI=true`` as `.ci/run` runs), a test that needs a tool the run should have
+(Chromium, Playwright, the Oxigraph server, rapper) fails instead of skipping: CI must not pass
+without the thing it tests. Locally a missing tool still skips, with the reason (``-ra``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import NoReturn
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+CORPUS = TESTS / "corpus"
+CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+# markers of tests that need a tool CI installs: skipping one of these in CI is a failure
+NEEDS_TOOL = ("browser", "server")
+
+
+def missing(reason: str, module: bool = False) -> NoReturn:
+    """A tool a test needs is missing: skip locally, fail in CI."""
+    if CI:
+        pytest.fail(f"CI=true but {reason}", pytrace=False)
+    pytest.skip(reason, allow_module_level=module)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """In CI, a skip of a test marked ``browser`` or ``server`` (whatever skipped it) is a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if CI and report.skipped and any(item.get_closest_marker(m) for m in NEEDS_TOOL):
+        report.outcome = "failed"
+        report.longrepr = f"CI=true but this {'/'.join(NEEDS_TOOL)} test was skipped: {report.longrepr}"
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of every report in tests/corpus (read-only use: tests must not write to it)."""
+    from defkg.ingest import ingest
+
+    path = tmp_path_factory.mktemp("corpus") / "store"
+    report = ingest([CORPUS], path, jobs=1)
+    assert report.ok, report.errors
+    assert report.articles >= 40
+    return path
