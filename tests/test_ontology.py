@@ -36,7 +36,7 @@ STANCE_KINDS = ["Support", "Opposition", "Concern", "Condemnation", "Agreement",
 ENGAGEMENT_INDIVIDUALS = sorted(triples_engagements.AGREEMENT_KINDS) + sorted(
     str(v).rsplit("#", 1)[1] for v in triples_engagements.DOMAINS.values()
 )
-INDIVIDUALS = STATUS + STANCE_KINDS + ENGAGEMENT_INDIVIDUALS
+INDIVIDUALS = STATUS + STANCE_KINDS + ["RankScheme"] + ENGAGEMENT_INDIVIDUALS
 MEETING_KINDS = [
     "Consultations",
     "OfficialVisit",
