@@ -828,7 +828,7 @@ def timeline_table(entries: Sequence[TimelineEntry], a: str, b: str) -> Ranking:
     )
     return Ranking(
         "timeline",
-        f"Meetings, agreements and exercises between {a.upper()} and {b.upper()}",
+        f"Meetings between {a.upper()} and {b.upper()}",
         ("date", "kind", "label", "place", "status", "articles", "url"),
         rows,
     )
