@@ -140,10 +140,10 @@ def test_pair_timeline_and_explain_know_agreements_and_exercises(built):
 
     store, _, events, _ = built
     with Store(store, read_only=True) as st:
-        kinds = {(e.kind, e.date) for e in analysis.timeline(st, "ITA", "GRC")}
+        kinds = {(e.kind, e.date) for e in analysis.timeline(st, "ITA", "GRC", engagements=True)}
         assert ("MemorandumOfUnderstanding", "2024-03-04") in kinds
         assert any(k != "MemorandumOfUnderstanding" for k, _ in kinds)  # the meeting it was signed at
-        assert [e.kind for e in analysis.timeline(st, "UZB", "KAZ")] == ["Exercise"]
+        assert [e.kind for e in analysis.timeline(st, "UZB", "KAZ", engagements=True)] == ["Exercise"]
         iri = events[(events.type == "agreement") & (events.iso3_1 == "ITA")].event_id.iloc[0]
         facts = explain(st, iri)
         assert {f.predicate for f in facts} >= {"dk:party", "dk:agreementKind", "dk:signedOn"}

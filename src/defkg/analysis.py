@@ -554,8 +554,9 @@ def check_iso3(code: str) -> str:
     return code.upper()
 
 
-def timeline(store: Store, a: str, b: str) -> list[TimelineEntry]:
-    """Meetings between states ``a`` and ``b`` (ISO alpha-3 codes) in date order; undated last."""
+def timeline(store: Store, a: str, b: str, engagements: bool = False) -> list[TimelineEntry]:
+    """Meetings between states ``a`` and ``b`` (ISO alpha-3 codes) in date order; undated last.
+    ``engagements``: with the agreements they signed and the exercises they held."""
     a, b = check_iso3(a), check_iso3(b)
     t = _tables(
         store,
@@ -602,7 +603,8 @@ def timeline(store: Store, a: str, b: str) -> list[TimelineEntry]:
                 meeting=m,
             )
         )
-    out += engagements_between(store, a, b)  # agreements signed and exercises held beside the meetings
+    if engagements:  # agreements signed and exercises held beside the meetings
+        out += engagements_between(store, a, b)
     return sorted(out, key=lambda e: (e.date == "", e.date, e.meeting))
 
 

@@ -61,7 +61,7 @@ def command(
     with open_store(store, read_only=True) as st:
         if pair:
             a, b = resolve.state_codes(st, *pair)
-            tables = [analysis.timeline_table(analysis.timeline(st, a, b), a, b)]
+            tables = [analysis.timeline_table(analysis.timeline(st, a, b, engagements=True), a, b)]
         elif ego:
             tables = [analysis.ego_report(st, resolve.center(st, ego), which)]
         else:
