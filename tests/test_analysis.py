@@ -261,7 +261,7 @@ def test_actor_graph_merges_spellings_and_links(store):
     ayse = next(n for n, d in g.nodes(data=True) if d["label"] == "Ayşe Demir")
     rel = {g.nodes[n]["label"]: d["relation"] for n, d in g[ayse].items()}
     assert rel["John Smith"] == "met-with"
-    assert rel["Ministry of National Defence"] == "member-of"
+    assert rel["Turkish Ministry of National Defence"] == "member-of"
     assert rel["Türkiye"] == "member-of"
     # officials of the same state never get a met-with edge
     mehmet = next(n for n, d in g.nodes(data=True) if d["label"] == "Mehmet Kaya")
@@ -288,7 +288,7 @@ def test_ego_network_of_person(store):
         "Klaus Weber",
         "Ayşe Demir",
         "Germany",
-        "Federal Ministry of Defence",
+        "Ministry of Defence (Germany)",
     }
 
 

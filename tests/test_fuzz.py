@@ -62,7 +62,7 @@ def convert(text: str) -> Graph | None:
     """The converter on one text: its graph, or ``None`` when it refused the text with our own error."""
     try:
         article = reader.read_text(text, source="fuzz.txt")
-        return to_graph(extract(article))
+        return to_graph(extract(article), described=True)
     except DefkgError:
         return None
 

@@ -32,7 +32,7 @@ SKOS = Namespace(PREFIXES["skos"])
 TERMS = sorted(DK.__annotations__)
 STATUS = sorted(triples._STATUS)
 STANCE_KINDS = ["Support", "Opposition", "Concern", "Condemnation", "Agreement", "Commitment"]
-INDIVIDUALS = STATUS + STANCE_KINDS
+INDIVIDUALS = STATUS + STANCE_KINDS + ["RankScheme"]
 MEETING_KINDS = [
     "Consultations",
     "OfficialVisit",

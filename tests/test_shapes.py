@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import FOAF, RDF
+from rdflib.namespace import FOAF, RDF, RDFS, SKOS
 
 from defkg import validate
 from defkg.errors import ValidationError
@@ -159,7 +159,8 @@ SAMPLES: dict[str, Callable[[], Extraction]] = {"tr": tr_extraction, "en": en_ex
 
 
 def sample_graph(lang: str) -> Graph:
-    return to_graph(SAMPLES[lang]())
+    """The sample article's graph with the entity graph's description of its entities."""
+    return to_graph(SAMPLES[lang](), described=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -323,17 +324,24 @@ def test_sample_graph_conforms(lang: str) -> None:
     validate.check_graph(g, source=f"sample-{lang}")
 
 
-def test_states_referred_to_in_passing_need_not_be_described() -> None:
-    """A place's or an organisation's state outside the meeting's pair is only an IRI in the
-    article's graph (states are reference data); the states taking part must be described."""
+def test_entities_are_described_in_the_entity_graph_only() -> None:
+    """The article's graph only mentions the entities it refers to (dk:mentionedAs), a state met
+    in passing (a place's, an organisation's) too; their descriptions come from the entity layer."""
     x = tr_extraction()
     m = x.meetings[0]
     brussels = PlaceRef("brussels", "Brüksel", qid="Q239", state="BEL", label_en="Brussels")
     nato_hq = OrgRef("nato-hq", "NATO Karargâhı", "InternationalOrganization", state="BEL")
     guest = Person("Jan Peeters", "GBR", organization=nato_hq)
     m = replace(m, place=brussels, participants=(*m.participants, Participation(guest, evidence=(1,))))
-    g = to_graph(replace(x, meetings=(m,)))
-    assert (URIRef("https://w3id.org/defkg/id/state/BEL"), RDF.type, DK.State) not in g
+    bel = URIRef("https://w3id.org/defkg/id/state/BEL")
+    bare = to_graph(replace(x, meetings=(m,)))
+    assert (bel, RDF.type, DK.State) not in bare
+    assert (bel, DK.mentionedAs, Literal("Belçika", lang="tr")) in bare
+    labelled = {t[0] for t in bare if t[1] in (RDFS.label, SKOS.prefLabel)}
+    assert labelled == {MEETING}  # a meeting's label is what the article reports
+    g = to_graph(replace(x, meetings=(m,)), described=True)
+    assert (bel, RDF.type, DK.State) in g
+    assert (bel, SKOS.prefLabel, Literal("Belgium", lang="en")) in g
     conforms, text = validate.report(g)
     assert conforms, text
     assert validate.pyshacl_report(g)[0]

@@ -95,7 +95,8 @@ _TABLES: dict[str, tuple[int, str]] = {  # name -> (columns ?a ?b ..., one tripl
     "evidence": (
         5,
         f"GRAPH ?g {{ VALUES ?b {{ {' '.join('dk:' + p for p in _REL)} dk:reportedIn }} "
-        "?e rdf:predicate ?b ; rdf:subject ?a ; rdf:object ?c ; dk:sentence ?d ; prov:wasQuotedFrom ?f }",
+        "?e rdf:predicate ?b ; rdf:subject ?a ; rdf:object ?c ; dk:sentence ?s . "
+        "?s dk:text ?d ; prov:wasQuotedFrom ?f }",
     ),
     "reportedIn": (2, "?a dk:reportedIn ?b"),
     "url": (2, "?a schema:url ?b"),

@@ -226,7 +226,7 @@ def article_ntriples(article: Article, validate: bool = True) -> tuple[str, str,
     if validate:
         from defkg.validate import check_graph
 
-        check_graph(graph, source=article.source)
+        check_graph(graph.described(), source=article.source)
     return str(graph.identifier), ntriples(graph), len(extraction.meetings), len(graph)
 
 
@@ -238,7 +238,7 @@ def article_nquads(article: Article, validate: bool = True) -> tuple[str, bytes,
     if validate:
         from defkg.validate import check_graph
 
-        check_graph(graph, source=article.source)
+        check_graph(graph.described(), source=article.source)
     g = str(graph.identifier)
     return g, nquads(graph, g), len(extraction.meetings), len(graph)
 

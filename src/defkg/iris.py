@@ -63,9 +63,11 @@ def rank(key: str) -> str:
 
 
 def role_post(role: str, state_iso3: str | None, accredited_to: str | None = None) -> str:
-    parts = ["post", _code(state_iso3), role]
+    """A state's post of a role ("the ambassador of Türkiye to the United Kingdom"):
+    ``role/ambassador/tur/gbr``, under the role it is a post of."""
+    parts = ["role", role, _code(state_iso3)]
     if accredited_to:
-        parts.append("to-" + accredited_to.lower())
+        parts.append(accredited_to.lower())
     return _iri(*parts)
 
 
@@ -116,6 +118,10 @@ def article(article_id: str) -> str:
 
 def graph(article_id: str) -> str:
     return _iri("graph", article_id)
+
+
+def sentence(article_id: str, index: int) -> str:
+    return _iri("sentence", article_id, str(int(index)))
 
 
 def evidence(article_id: str, *fact: object) -> str:

@@ -307,6 +307,22 @@ def to_table(results: object) -> Table:
     return Table(("subject", "predicate", "object"), rows)
 
 
+LANGUAGES = ("en", "tr")
+_LANG_VALUES = re.compile(r'VALUES\s*\?lang\s*\{\s*"[A-Za-z-]*"\s*\}')
+
+
+def with_lang(sparql: str, lang: str) -> str:
+    """The query choosing labels in ``lang``: the named queries declare ``VALUES ?lang { "en" }``
+    (so they run as they are anywhere, in English); any other query using ``?lang`` gets it bound."""
+    if lang not in LANGUAGES:
+        raise QueryError(f"--lang {lang!r}: one of {', '.join(LANGUAGES)}")
+    if _LANG_VALUES.search(sparql):
+        return _LANG_VALUES.sub(lambda _: f'VALUES ?lang {{ "{lang}" }}', sparql)
+    if re.search(r"[?$]lang\b", sparql):
+        return substitute(sparql, {"lang": lang})
+    return sparql
+
+
 @dataclass(frozen=True)
 class Iri:
     """A parameter value bound as an IRI, not a literal."""

@@ -219,13 +219,14 @@ def load(
         for shard in files:
             graphs = _graphs_of(shard)
             old = {g for g in graphs if store.has_graph(g)}
-            if not old:
-                store.bulk_load_file(shard)
-            else:  # a re-load: those graphs are replaced in one transaction, the others bulk-loaded
-                picked, rest = _split_by_graph(shard, old)
-                if rest:
-                    store.bulk_load_nquads(b"".join(rest))
-                store.replace_graphs((g, "".join(lines)) for g, lines in picked.items())
+            with store.keeping_entities(graphs, existing=bool(old)):  # the entity graph follows
+                if not old:
+                    store.bulk_load_file(shard)
+                else:  # a re-load: those graphs are replaced in one transaction, the others bulk-loaded
+                    picked, rest = _split_by_graph(shard, old)
+                    if rest:
+                        store.bulk_load_nquads(b"".join(rest))
+                    store.replace_graphs((g, "".join(lines)) for g, lines in picked.items())
             report.articles += len(graphs)
             report.quads += _count_lines(shard)
             report.shards.append(shard)

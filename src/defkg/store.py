@@ -6,6 +6,12 @@ handed to RocksDB in one atomic ingest); a graph it holds is replaced by one SPA
 Update (``DROP SILENT GRAPH`` + ``INSERT DATA``), which Oxigraph applies as a single
 transaction. Either way, after a crash the store holds each article wholly or not at
 all, and re-ingesting replaces the article's graph.
+
+Every write also keeps the entity graph (``dkr:graph/entities``, see ``defkg.entities``) in
+step: the entities the written (or replaced, or dropped) graphs refer to are described again,
+in one transaction after the articles' own. A file ``ENTITIES_PENDING`` in the store's
+directory marks the time in between: a process killed then leaves it behind, and the next
+write open computes the entity graph again from the article graphs before anything else.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ _ROCKSDB_FILE = re.compile(
 # what Oxigraph's bulk loader writes before RocksDB takes the files over (a random u128, in
 # decimal, with or without a "bulk-" prefix and ".sst"); a load killed midway leaves them behind
 _BULK_TEMP = re.compile(r"(bulk-)?\d{20,}(\.sst)?")
+ENTITIES_PENDING = "defkg-entities.pending"
 _IRI_OK = re.compile(r"[a-z][a-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*", re.IGNORECASE)
 
 
@@ -59,6 +66,7 @@ class Store:
         before giving up with a ``StoreError``; readers (``read_only``) never wait for writers."""
         self.path = Path(path)
         self.read_only = read_only
+        self._keeping = False
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"{self.path}: not a directory, so not a defkg store")
         if not read_only and create and self.path.is_dir() and not (self.path / "CURRENT").exists():
@@ -89,6 +97,8 @@ class Store:
                 time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
         if not read_only:
             self._remove_bulk_leftovers()
+            if (self.path / ENTITIES_PENDING).exists():
+                self.repair_entities()
 
     def _remove_bulk_leftovers(self) -> None:
         """Delete the files of a bulk load killed before RocksDB took them over (safe: this
@@ -97,6 +107,47 @@ class Store:
             if _BULK_TEMP.fullmatch(f.name) and f.is_file():
                 f.unlink(missing_ok=True)
 
+    # -- the entity graph ------------------------------------------------------------------------
+    def repair_entities(self) -> None:
+        """Compute the entity graph again from the article graphs (after a write was killed)."""
+        from defkg import entities
+
+        self._pending(True)
+        entities.rebuild(self)
+        self._pending(False)
+
+    def _pending(self, on: bool) -> None:
+        marker = self.path / ENTITIES_PENDING
+        if on:
+            marker.touch()
+        else:
+            marker.unlink(missing_ok=True)
+
+    @contextmanager
+    def keeping_entities(self, graph_iris: Iterable[str], existing: bool = True) -> Iterator[None]:
+        """Around a write of ``graph_iris``: describe again every entity they refer to, before
+        (``existing``: graphs that may be in the store already) and after the write. Nested uses
+        leave the work to the outermost one (which must name every graph written inside)."""
+        from defkg import entities
+
+        graphs = [g for g in graph_iris if g != entities.ENTITY_GRAPH]
+        if not graphs or self._keeping:
+            yield
+            return
+        before = entities.mentioned_in(self, graphs) if existing else set()
+        self._pending(True)
+        self._keeping = True
+        try:
+            yield
+        finally:  # also after a failed write: part of a bulk load may be in
+            self._keeping = False
+            entities.refresh(self, before | entities.mentioned_in(self, graphs))
+            self._pending(False)
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update (one transaction); for the store's own bookkeeping."""
+        self._write(sparql)
+
     # -- writing ---------------------------------------------------------------------------------
     def replace_graph(self, graph_iri: str, ntriples: str) -> None:
         """Atomically replace the named graph ``graph_iri`` by the given N-Triples."""
@@ -104,13 +155,15 @@ class Store:
 
     def replace_graphs(self, payloads: Iterable[GraphPayload]) -> None:
         """Atomically replace several named graphs in one transaction."""
-        parts = []
+        parts, iris = [], []
         for graph_iri, nt in payloads:
             g = _graph_ref(graph_iri)
+            iris.append(graph_iri)
             parts.append(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{nt}\n}} }}")
         if not parts:
             return
-        self._write(" ;\n".join(parts))
+        with self.keeping_entities(iris):
+            self._write(" ;\n".join(parts))
 
     def has_graph(self, graph_iri: str) -> bool:
         return bool(self._ox.contains_named_graph(ox.NamedNode(graph_iri)))
@@ -128,18 +181,20 @@ class Store:
         """
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
-        chunk: list[str] = []
-        size = 0
-        for graph_iri, nt in payloads:
-            g = f" {_graph_ref(graph_iri)} .\n"
-            quads = nt.count(" .\n")
-            if chunk and size + quads > BULK_QUADS:
+        payloads = list(payloads)
+        with self.keeping_entities([g for g, _ in payloads], existing=False):
+            chunk: list[str] = []
+            size = 0
+            for graph_iri, nt in payloads:
+                g = f" {_graph_ref(graph_iri)} .\n"
+                quads = nt.count(" .\n")
+                if chunk and size + quads > BULK_QUADS:
+                    self._bulk("".join(chunk))
+                    chunk, size = [], 0
+                chunk.append(nt.replace(" .\n", g))  # N-Triples -> N-Quads of that graph
+                size += quads
+            if chunk:
                 self._bulk("".join(chunk))
-                chunk, size = [], 0
-            chunk.append(nt.replace(" .\n", g))  # N-Triples -> N-Quads of that graph
-            size += quads
-        if chunk:
-            self._bulk("".join(chunk))
 
     def _bulk(self, nquads: str) -> None:
         try:
@@ -148,7 +203,9 @@ class Store:
             raise StoreError(f"{self.path}: write failed: {e}") from e
 
     def drop_graph(self, graph_iri: str) -> None:
-        self._write(f"DROP SILENT GRAPH {_graph_ref(graph_iri)}")
+        ref = _graph_ref(graph_iri)
+        with self.keeping_entities([graph_iri]):
+            self._write(f"DROP SILENT GRAPH {ref}")
 
     def _write(self, update: str) -> None:
         if self.read_only:
@@ -164,20 +221,24 @@ class Store:
         UTF-8 N-Quads bytes, how many). What ingest's workers hand over: the parent only joins them."""
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
-        chunk: list[bytes] = []
-        size = 0
-        for graph_iri, nq, quads in payloads:
+        payloads = list(payloads)
+        for graph_iri, _, _ in payloads:
             _graph_ref(graph_iri)
-            if chunk and size + quads > BULK_QUADS:
+        with self.keeping_entities([g for g, _, _ in payloads], existing=False):
+            chunk: list[bytes] = []
+            size = 0
+            for _, nq, quads in payloads:
+                if chunk and size + quads > BULK_QUADS:
+                    self.bulk_load_nquads(b"".join(chunk))
+                    chunk, size = [], 0
+                chunk.append(nq)
+                size += quads
+            if chunk:
                 self.bulk_load_nquads(b"".join(chunk))
-                chunk, size = [], 0
-            chunk.append(nq)
-            size += quads
-        if chunk:
-            self.bulk_load_nquads(b"".join(chunk))
 
     def bulk_load_nquads(self, nquads: bytes) -> None:
-        """Bulk-load N-Quads bytes (at most ``BULK_QUADS`` quads, to stay one atomic load)."""
+        """Bulk-load N-Quads bytes (at most ``BULK_QUADS`` quads, to stay one atomic load). The entity
+        graph is not updated: wrap the loads in ``keeping_entities`` (or call ``repair_entities``)."""
         self._bulk_from(nquads, None)
 
     def bulk_load_file(self, path: str | os.PathLike[str]) -> None:

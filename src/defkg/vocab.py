@@ -52,6 +52,8 @@ class DK(DefinedNamespace):
     # --- classes: provenance
     Article: URIRef
     Evidence: URIRef
+    Sentence: URIRef
+    RankScheme: URIRef
 
     # --- individuals
     Reported: URIRef
@@ -102,6 +104,8 @@ class DK(DefinedNamespace):
     evidence: URIRef
     sentence: URIRef
     sentenceIndex: URIRef
+    text: URIRef
+    mentionedAs: URIRef
     converterVersion: URIRef
     sourceFile: URIRef
 

@@ -48,6 +48,7 @@ Examples:
   defkg query --list
   defkg query meetings --store store
   defkg query participants --store store --format json
+  defkg query participants --store store --lang tr
   defkg query meetings-between --param a=TUR --param b=GBR --store store
   defkg query meetings-between --param a=Türkiye --param "b=United Kingdom" --store store
   defkg query my-question.rq --store store --format csv
@@ -89,6 +90,13 @@ Examples:
     metavar="SECONDS",
     help="Stop a query running longer than this (0: no limit).",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "tr"]),
+    default="en",
+    show_default=True,
+    help="The language of the labels (?lang in the query).",
+)
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
 @click.option("--show", is_flag=True, help="Print the SPARQL text instead of running it.")
 @reports_errors
@@ -99,6 +107,7 @@ def command(
     params: tuple[str, ...],
     query_endpoint: str | None,
     timeout: float,
+    lang: str,
     list_: bool,
     show: bool,
 ) -> None:
@@ -112,7 +121,9 @@ def command(
     if not query:
         raise click.UsageError("give a query (a name, a .rq file or SPARQL text), or --list")
     named = queries.named_queries().get(query)
-    text, raw = queries.resolve(query), _params(params)
+    raw = _params(params)
+    lang = raw.pop("lang", lang)
+    text = queries.with_lang(queries.resolve(query), lang)
     declared = named.params if named else None
     queries.check_params(text, raw, declared)
     sparql = queries.substitute(text, _bound(raw, declared or (), store, query_endpoint, timeout), declared)

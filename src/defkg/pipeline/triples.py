@@ -1,10 +1,13 @@
 """Last stage: an ``Extraction`` becomes an RDF graph (the only stage importing rdflib).
 
 Each article gives one named graph, ``dkr:graph/ID``, holding the article's
-metadata, what it says (meetings, delegations, people, posts, topics, stances), a
-short description of every entity it refers to (labels, Wikidata links) and, for
-every fact, a ``dk:Evidence`` node naming the fact (``rdf:subject``,
-``rdf:predicate``, ``rdf:object``) and the sentence it was read from.
+metadata, what it says (meetings, delegations, people's ranks and posts, topics,
+stances) and, for every fact, a ``dk:Evidence`` node naming the fact (``rdf:subject``,
+``rdf:predicate``, ``rdf:object``) and pointing to the ``dk:Sentence`` it was read from
+(one node per cited sentence, holding its text once). The entities it refers to (states,
+organisations, places, ranks, topics, roles, people) are not described here but in the
+entity graph (``defkg.entities``); the article graph keeps only the forms it used for them
+(``dk:mentionedAs``), from which that graph is computed.
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ from datetime import date
 from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import ORG, PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from defkg import __version__, iris
+from defkg import __version__, entities, iris
+from defkg.gazetteer import reference_states
 from defkg.model import (
     Article,
     Evidence,
@@ -31,7 +35,7 @@ from defkg.model import (
     StateRef,
     TopicRef,
 )
-from defkg.vocab import DK, SDO, WD, bind_prefixes
+from defkg.vocab import DK, SDO, bind_prefixes
 
 _MEETING_KINDS = {
     k: getattr(DK, k)
@@ -62,17 +66,22 @@ _ORG_KIND = {
 
 
 Triple = tuple[Node, Node, Node]
+Form = tuple[str, str | None]
 # the terms of every evidence node, looked up once (a namespace attribute is a function call)
 _TYPE, _EVIDENCE, _SENTENCE, _SENTENCE_INDEX = RDF.type, DK.Evidence, DK.sentence, DK.sentenceIndex
 _SUBJECT, _PREDICATE, _OBJECT, _QUOTED_FROM = RDF.subject, RDF.predicate, RDF.object, PROV.wasQuotedFrom
+_SENTENCE_CLASS, _TEXT, _MENTIONED_AS = DK.Sentence, DK.text, DK.mentionedAs
 
 
 @dataclass(frozen=True)
 class ArticleGraph:
-    """An article's named graph: its IRI and its triples, each once, in the order they were made."""
+    """An article's named graph: its IRI and its triples, each once, in the order they were made;
+    ``entities``: the entities it refers to, each with the forms the article used (also in the
+    triples, as ``dk:mentionedAs``), from which ``defkg.entities`` describes them."""
 
     identifier: URIRef
     triples: tuple[Triple, ...]
+    entities: tuple[tuple[str, tuple[Form, ...]], ...] = ()
 
     def __len__(self) -> int:
         return len(self.triples)
@@ -86,14 +95,32 @@ class ArticleGraph:
         g.addN((s, p, o, g) for s, p, o in self.triples)
         return g
 
+    def described(self) -> DescribedGraph:
+        """The article's triples plus the entity graph's description of every entity it refers to
+        (what validation checks: the article as a reader of the store sees it)."""
+        from defkg import entities
+
+        out: dict[Triple, None] = dict.fromkeys(self.triples)
+        for iri, forms in self.entities:
+            out.update(dict.fromkeys(entities.describe(iri, forms)))
+        return DescribedGraph(self.identifier, tuple(out))
+
+
+@dataclass(frozen=True)
+class DescribedGraph:
+    identifier: URIRef
+    triples: tuple[Triple, ...]
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+    def __iter__(self) -> Iterator[Triple]:
+        return iter(self.triples)
+
 
 @lru_cache(maxsize=1024)
 def _index(i: int) -> Literal:
     return Literal(i)
-
-
-def _lit(text: str, lang: str | None = None) -> Literal:
-    return Literal(text, lang=lang) if lang else Literal(text)
 
 
 class _Builder:
@@ -103,17 +130,42 @@ class _Builder:
         self.lang = self.a.language
         self.identifier = URIRef(iris.graph(self.a.id))
         self.article = URIRef(iris.article(self.a.id))
-        self._described: set[str] = set()
         self._triples: dict[Triple, None] = {}  # an ordered set: the order of the facts is kept
-        self._evidence_text: dict[int, Literal] = {}
+        self._sentences: dict[int, URIRef] = {}
+        self._mentions: dict[str, dict[Form, None]] = {}
 
     def add(self, triple: Triple) -> None:
         self._triples[triple] = None
 
+    def mention(self, iri: str, text: str | None, lang: str | None) -> None:
+        forms = self._mentions.setdefault(iri, {})
+        if text and text.strip():
+            forms[(text, lang)] = None
+
     def result(self) -> ArticleGraph:
-        return ArticleGraph(self.identifier, tuple(self._triples))
+        add = self.add
+        entities = []
+        for iri, forms in self._mentions.items():
+            if not forms:  # referred to without a name: its key stands in (the entity is still described)
+                forms[(iri.rsplit("/", 1)[-1], None)] = None
+            node = URIRef(iri)
+            for text, lang in forms:
+                add((node, _MENTIONED_AS, Literal(text, lang=lang) if lang else Literal(text)))
+            entities.append((iri, tuple(forms)))
+        return ArticleGraph(self.identifier, tuple(self._triples), tuple(entities))
 
     # -- evidence --------------------------------------------------------------------------------
+    def sentence(self, index: int) -> URIRef:
+        node = self._sentences.get(index)
+        if node is None:
+            node = self._sentences[index] = URIRef(iris.sentence(self.a.id, index))
+            add = self.add
+            add((node, _TYPE, _SENTENCE_CLASS))
+            add((node, _TEXT, Literal(self.a.sentences[index].text, lang=self.lang)))
+            add((node, _SENTENCE_INDEX, _index(index)))
+            add((node, _QUOTED_FROM, self.article))
+        return node
+
     def fact(self, s: URIRef, p: URIRef, o: URIRef | Literal, evidence: Evidence) -> None:
         self.add((s, p, o))
         # the first sentence that states the fact: enough to trace it, and the graph stays small
@@ -122,78 +174,42 @@ class _Builder:
         if index is None:
             return
         ev = URIRef(iris.evidence(self.a.id, s, p, o, index))
-        text = self._evidence_text.get(index)
-        if text is None:
-            text = self._evidence_text[index] = Literal(self.a.sentences[index].text, lang=self.lang)
         add = self.add
         add((ev, _TYPE, _EVIDENCE))
         add((ev, _SUBJECT, s))
         add((ev, _PREDICATE, p))
         add((ev, _OBJECT, o))
-        add((ev, _SENTENCE, text))
-        add((ev, _SENTENCE_INDEX, _index(index)))
-        add((ev, _QUOTED_FROM, self.article))
+        add((ev, _SENTENCE, self.sentence(index)))
 
-    def once(self, iri: str) -> bool:
-        if iri in self._described:
-            return False
-        self._described.add(iri)
-        return True
-
-    # -- entities --------------------------------------------------------------------------------
+    # -- entities: only referred to here (dk:mentionedAs); described in the entity graph -----------
     def state(self, iso3: str) -> URIRef:
-        iri = URIRef(iris.state(iso3))
-        ref: StateRef | None = self.x.states.get(iso3)
-        if self.once(iri) and ref is not None:
-            self.add((iri, RDF.type, DK.State))
-            self.add((iri, RDFS.label, Literal(ref.label_en, lang="en")))
-            self.add((iri, RDFS.label, Literal(ref.label_tr, lang="tr")))
-            self.add((iri, DK.iso3, Literal(ref.iso3)))
-            self.add((iri, DK.wikidata, WD[ref.qid]))
-        return iri
+        iri = iris.state(iso3)
+        ref: StateRef | None = self.x.states.get(iso3) or reference_states().get(iso3)
+        if iri not in self._mentions:
+            label = None if ref is None else (ref.label_tr if self.lang == "tr" else ref.label_en)
+            self.mention(iri, label, self.lang)
+        return URIRef(iri)
 
-    def organization(self, org: OrgRef) -> URIRef:
-        iri = URIRef(iris.organization(org.key))
-        if self.once(iri):
-            self.add((iri, RDF.type, _ORG_KIND.get(org.kind, DK.Organization)))
-            self.add((iri, RDFS.label, _lit(org.label, self.lang)))
-            if org.label_en and org.label_en != org.label:
-                self.add((iri, RDFS.label, Literal(org.label_en, lang="en")))
-            if org.acronym:
-                self.add((iri, DK.acronym, Literal(org.acronym)))
-            if org.qid:
-                self.add((iri, DK.wikidata, WD[org.qid]))
-            if org.state:
-                self.add((iri, DK.ofState, self.state(org.state)))
-        return iri
+    def organization(self, org: OrgRef, host: str | None = None) -> URIRef:
+        iri = iris.organization(entities.org_key(org, host))
+        self.mention(iri, org.label, self.lang)
+        if org.state:
+            self.state(org.state)
+        if host:
+            self.state(host)
+        return URIRef(iri)
 
     def rank(self, rank: RankRef) -> URIRef:
-        iri = URIRef(iris.rank(rank.key))
-        if self.once(iri):
-            self.add((iri, RDF.type, DK.Rank))
-            labels = {"en": rank.label_en, "tr": rank.label_tr}
-            labels[self.lang] = labels.get(self.lang) or rank.label
-            for lang, label in labels.items():
-                if label:
-                    self.add((iri, SKOS.prefLabel, Literal(label, lang=lang)))
-            if rank.nato:
-                self.add((iri, DK.natoCode, Literal(rank.nato)))
-            if rank.service:
-                self.add((iri, DK.service, Literal(rank.service)))
-        return iri
+        iri = iris.rank(entities.rank_key(rank))
+        self.mention(iri, rank.label, self.lang)
+        return URIRef(iri)
 
     def place(self, place: PlaceRef) -> URIRef:
-        iri = URIRef(iris.place(place.key))
-        if self.once(iri):
-            self.add((iri, RDF.type, DK.Place))
-            self.add((iri, RDFS.label, _lit(place.label, self.lang)))
-            if place.label_en and place.label_en != place.label:
-                self.add((iri, RDFS.label, Literal(place.label_en, lang="en")))
-            if place.qid:
-                self.add((iri, DK.wikidata, WD[place.qid]))
-            if place.state:
-                self.add((iri, SDO.containedInPlace, self.state(place.state)))
-        return iri
+        iri = iris.place(place.key)
+        self.mention(iri, place.label, self.lang)
+        if place.state:
+            self.state(place.state)
+        return URIRef(iri)
 
     def topic(self, topic: TopicRef) -> URIRef:
         if topic.iso3:
@@ -202,40 +218,32 @@ class _Builder:
             return self.organization(
                 OrgRef(topic.key, topic.label, topic.kind, qid=topic.qid, label_en=topic.label_en)
             )
-        iri = URIRef(iris.topic(topic.key))
-        if self.once(iri):
-            self.add((iri, RDF.type, DK.Place if topic.kind == "Region" else DK.Topic))
-            if topic.kind == "Region":
-                self.add((iri, RDF.type, DK.Topic))
-            self.add((iri, RDFS.label, _lit(topic.label, self.lang)))
-            if topic.label_en and topic.label_en != topic.label:
-                self.add((iri, RDFS.label, Literal(topic.label_en, lang="en")))
-            if topic.qid:
-                self.add((iri, DK.wikidata, WD[topic.qid]))
-        return iri
+        iri = iris.topic(topic.key)
+        self.mention(iri, topic.label, self.lang)
+        return URIRef(iri)
 
-    def person(self, p: Person, evidence: Evidence) -> URIRef:
-        iri = URIRef(iris.person(p.name, p.state))
+    def person(self, p: Person, evidence: Evidence, host: str | None = None) -> URIRef:
+        iri = iris.person(p.name, p.state)
+        self.mention(iri, p.name, None)
+        person = URIRef(iri)
         ev = p.evidence or evidence
-        if self.once(iri):
-            self.add((iri, RDF.type, DK.Official))
-            self.add((iri, FOAF.name, Literal(p.name)))
         if p.state:
-            self.fact(iri, DK.nationality, self.state(p.state), ev)
+            self.state(p.state)
         if p.rank:
-            self.fact(iri, DK.rank, self.rank(p.rank), ev)
+            self.fact(person, DK.rank, self.rank(p.rank), ev)
         if p.organization or p.title:
-            org = self.organization(p.organization) if p.organization else None
-            post = URIRef(iris.post(p.state, p.organization.key if p.organization else None, p.title))
+            org = self.organization(p.organization, host) if p.organization else None
+            org_key = entities.org_key(p.organization, host) if p.organization else None
+            post = URIRef(iris.post(p.state, org_key, p.title))
             self.add((post, RDF.type, ORG.Post))
             if p.title:
                 self.add((post, DK.title, Literal(p.title, lang=self.lang)))
             if org is not None:
                 self.add((post, ORG.postIn, org))
-                self.fact(iri, DK.affiliation, org, ev)
-            self.add((post, ORG.heldBy, iri))
-            self.fact(iri, ORG.holds, post, ev)
-        return iri
+                self.fact(person, DK.affiliation, org, ev)
+            self.add((post, ORG.heldBy, person))
+            self.fact(person, ORG.holds, post, ev)
+        return person
 
     # -- article and meetings --------------------------------------------------------------------
     def article_node(self) -> None:
@@ -288,22 +296,22 @@ class _Builder:
             return delegations[state]
 
         for part in m.participants:
-            person = self.person(part.person, part.evidence)
+            others = [x for x in m.states if x != part.person.state]
+            host = others[0] if len(m.states) == 2 and len(others) == 1 else None
+            person = self.person(part.person, part.evidence, host)
             self.fact(iri, DK.participant, person, part.evidence or ev)
             if part.person.state:
                 d = delegation(part.person.state)
                 self.fact(d, DK.headOfDelegation if part.head else DK.delegationMember, person, part.evidence)
         for role in m.roles:
-            post = URIRef(iris.role_post(role.role, role.state, role.accredited_to))
-            add((post, RDF.type, ORG.Post))
-            add((post, ORG.role, URIRef(iris.role(role.role))))
-            add((URIRef(iris.role(role.role)), RDF.type, DK.Role))
-            add((URIRef(iris.role(role.role)), RDFS.label, Literal(role.label, lang=self.lang)))
-            add((post, RDFS.label, Literal(role.label, lang=self.lang)))
+            post_iri = iris.role_post(role.role, role.state, role.accredited_to)
+            self.mention(iris.role(role.role), role.label, self.lang)
+            self.mention(post_iri, role.label, self.lang)
+            post = URIRef(post_iri)
             if role.state:
-                add((post, DK.ofState, self.state(role.state)))
+                self.state(role.state)
             if role.accredited_to:
-                add((post, DK.accreditedTo, self.state(role.accredited_to)))
+                self.state(role.accredited_to)
             target = delegation(role.state) if role.state else iri
             self.fact(target, DK.includesRole, post, role.evidence)
         for t in m.topics:
@@ -339,6 +347,14 @@ def build(extraction: Extraction) -> ArticleGraph:
     return b.result()
 
 
-def to_graph(extraction: Extraction) -> Graph:
-    """The named graph of one article, as an rdflib ``Graph`` with the project's prefixes."""
-    return build(extraction).graph()
+def to_graph(extraction: Extraction, described: bool = False) -> Graph:
+    """The named graph of one article, as an rdflib ``Graph`` with the project's prefixes;
+    ``described``: with the entity graph's description of the entities it refers to (what the
+    shapes check)."""
+    built = build(extraction)
+    if not described:
+        return built.graph()
+    g = Graph(identifier=built.identifier)
+    bind_prefixes(g)
+    g.addN((s, p, o, g) for s, p, o in built.described())
+    return g
