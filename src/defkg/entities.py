@@ -286,7 +286,7 @@ def describe(iri: str, seen: Iterable[Form] = ()) -> list[Triple]:
         seen = []  # described from the reference data alone, whatever the articles wrote
     fallback = preferred(f for f, _ in seen) or key
     if fn is None or not known:
-        _unknown(d, kind, seen)
+        _unknown(d, kind, key, seen)
     else:
         fn(d, key, seen)
     return d.done(fallback)
@@ -299,7 +299,7 @@ def _by_lang(seen: Iterable[Form]) -> dict[str, list[str]]:
     return out
 
 
-def _unknown(d: _Desc, kind: str, seen: list[Form]) -> None:
+def _unknown(d: _Desc, kind: str, key: str, seen: list[Form]) -> None:
     cls = {
         "state": DK.State,
         "org": DK.Organization,
@@ -310,6 +310,10 @@ def _unknown(d: _Desc, kind: str, seen: list[Form]) -> None:
         "person": DK.Official,
     }.get(kind, DK.Topic)
     d.add(RDF.type, cls)
+    if kind == "org":  # a body of a state by a key of its own: "deu-bmvg"
+        state = key.partition("-")[0].upper()
+        if "-" in key and state in reference_states():
+            d.add(DK.ofState, URIRef(RESOURCE_BASE + "state/" + state))
     for lang, texts in _by_lang(seen).items():
         d.label(lang, preferred(texts))
         d.alts(lang, texts)
