@@ -255,7 +255,32 @@ def bench_cpu(work: Path, real: Path, n: int, jobs: int) -> dict[str, Any]:
         if corpus.exists() and any(corpus.iterdir()):
             log(f"cpu: ingest {n} {label} articles")
             res[label] = run_cpu(corpus, work / "cpu-store", jobs)
+    log(f"cpu: extract {n} generated articles to shards, then load them")
+    res["extract+load"] = run_extract_load(gen_dir, work / "cpu-shards", work / "cpu-store", jobs)
     return res
+
+
+def run_extract_load(corpus: Path, shards: Path, store: Path, jobs: int) -> dict[str, Any]:
+    """``defkg extract`` then ``defkg load`` (the CLI, child processes): CPU of each per article."""
+    shutil.rmtree(shards, ignore_errors=True)
+    shutil.rmtree(store, ignore_errors=True)
+    defkg = [sys.executable, "-m", "defkg"]
+    r: dict[str, Any] = {}
+    for step, args in (
+        ("extract", [*defkg, "extract", str(corpus), "--out", str(shards), "-j", str(jobs), "-q"]),
+        ("load", [*defkg, "load", str(shards), "--store", str(store), "-q"]),
+    ):
+        before = _cpu_seconds()
+        subprocess.run(args, check=True, capture_output=True, text=True)
+        r[f"{step}_cpu_s"] = _cpu_seconds() - before
+    articles = sum(len(f.read_text(encoding="utf-8").split()) for f in shards.glob("*.graphs"))
+    r["articles"] = articles
+    for step in ("extract", "load"):
+        r[f"{step}_cpu_ms_per_article"] = 1000 * r[f"{step}_cpu_s"] / max(1, articles)
+    r["store_kb_per_article"] = (
+        sum(f.stat().st_size for f in store.rglob("*") if f.is_file()) / 1024 / articles
+    )
+    return r
 
 
 # -- 3. a store of >= 1M triples, and the store-write baseline -----------------------------------------
@@ -579,6 +604,14 @@ def markdown(r: dict[str, Any]) -> str:
                     f"{v['triples_per_article']:.0f} | {v['errors']} |"
                 )
         L.append("")
+        el = cpu.get("extract+load")
+        if el:
+            L.append(
+                f"`defkg extract` to shards, then `defkg load` (generated): extract "
+                f"{el['extract_cpu_ms_per_article']:.2f} ms CPU per article (workers included), load "
+                f"{el['load_cpu_ms_per_article']:.2f} ms; store {el['store_kb_per_article']:.1f} KB per "
+                "article.\n"
+            )
     big = r.get("big")
     if big:
         L.append(

@@ -66,6 +66,21 @@ def test_ntriples_round_trip(obj) -> None:  # type: ignore[no-untyped-def]
         assert isomorphic(g, g2)
 
 
+@pytest.mark.parametrize("obj", TRICKY, ids=range(len(TRICKY)))
+def test_nquads_hand_off_is_the_ntriples_in_its_graph(obj) -> None:  # type: ignore[no-untyped-def]
+    """What a worker hands over (N-Quads bytes of the article's graph) holds the same triple as
+    the N-Triples, in that graph, and turns back into the same N-Triples for a replacement."""
+    g = Graph()
+    g.add((URIRef("https://w3id.org/defkg/id/x"), URIRef("https://w3id.org/defkg/ontology#p"), obj))
+    graph_iri = "https://w3id.org/defkg/id/graph/abc"
+    nq = ingest_mod.nquads(g, graph_iri)
+    quads = list(ox.parse(nq, format=ox.RdfFormat.N_QUADS))
+    triples = list(ox.parse(ntriples(g).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    assert [q.triple for q in quads] == [t.triple for t in triples]
+    assert {q.graph_name for q in quads} == {ox.NamedNode(graph_iri)}
+    assert ingest_mod.nquads_to_ntriples(nq, graph_iri) == ntriples(g)
+
+
 # -- the corpus generator ---------------------------------------------------------------------------
 
 
