@@ -35,10 +35,6 @@ demo: install
 test: install-test
 	$(BIN)/python -m pytest
 
-# rewrite the README's picture (docs/img/graph.png); `make test` never writes tracked files
-screenshots: install-test
-	DEFKG_SCREENSHOTS=1 $(BIN)/python -m pytest tests/test_view_browser.py -k screenshot_for_readme
-
 # regenerate docs/vocabulary.md, docs/cookbook.md and the README tour's outputs (tests check all three)
 docs: install-test
 	$(BIN)/python tools/gen_vocabulary.py

@@ -1,5 +1,6 @@
 """The commands agree: on the same store, `query state-pairs`, `query meetings-between`, `query
-timeline`, `query meetings`, `analyse --pair`, the data of `view --pair` and `stats` give the same
+timeline`, `query meetings`, `analyse --pair`, the data of `view` (the analyst's page, and the
+knowledge page of `view --knowledge --pair`) and `stats` give the same
 number of meetings, and the same first and last dates, for every pair of states.
 
 Stores: the shared dev corpora (../shared/corpus/dev and dev2, when that folder is there: CI
@@ -136,7 +137,19 @@ def test_analyse_pair_agrees_with_state_pairs(store: Path, pairs: dict[tuple[str
             assert Span.of([e.date for e in entries]) == pairs[(a, b)], (a, b)
 
 
-def test_view_pair_agrees_with_state_pairs(knowledge, pairs: dict[tuple[str, str], Span]) -> None:  # type: ignore[no-untyped-def]
+def test_page_pair_agrees_with_state_pairs(store: Path, pairs: dict[tuple[str, str], Span]) -> None:
+    """The analyst's page (`defkg view`): its meetings and calls of each pair."""
+    with Store(store, read_only=True) as st:
+        data = view.page_data(st)
+    meetings = [e for e in data["engagements"] if e["kind"] in ("meeting", "call")]
+    assert len({e["id"] for e in meetings}) == len(meetings)
+    for a, b in _busiest(pairs):
+        dates = [e["start"] for e in meetings if {a, b} <= set(e["states"])]
+        assert Span.of(dates) == pairs[(a, b)], (a, b)
+
+
+def test_knowledge_view_pair_agrees_with_state_pairs(knowledge, pairs: dict[tuple[str, str], Span]) -> None:  # type: ignore[no-untyped-def]
+    """`defkg view --knowledge --pair A B`: the meetings of the cut knowledge graph."""
     for a, b in _busiest(pairs):
         g = view.select(knowledge, pair=(a, b))
         dates = [str(d.get("date", "")) for _, d in g.nodes(data=True) if d.get("kind") == "Meeting"]

@@ -97,7 +97,13 @@ def test_query_parameters_as_keywords(kg: defkg.KnowledgeGraph) -> None:
     pair = kg.query("meetings-between", a="TUR", b="GBR")
     assert len(pair) >= 2
     assert {r["meeting"].split("/")[-2] for r in pair} == {"gbr-tur"}  # type: ignore[union-attr]
-    assert kg.query("meetings-between", params={"a": "TUR", "b": "JPN"}).rows == []
+    by_name = kg.query("meetings-between", a="Türkiye", b="United Kingdom")  # states by name, any language
+    assert by_name.rows == pair.rows
+    assert kg.query("meetings-between", params={"a": "gbr", "b": "USA"}).rows == []
+    with pytest.raises(QueryError, match="no state named 'JPN'"):
+        kg.query("meetings-between", a="TUR", b="JPN")
+    with pytest.raises(QueryError, match="unknown --param c"):
+        kg.query("meetings-between", a="TUR", b="GBR", c="x")
     since = kg.query(
         "SELECT ?m ?d WHERE { ?m schema:startDate ?d FILTER(?d >= ?since) }", since=dt.date(2025, 10, 1)
     )
@@ -160,7 +166,7 @@ def test_explain_by_name_in_any_spelling(kg: defkg.KnowledgeGraph) -> None:
 
 
 def test_explain_unknown_name_suggests(kg: defkg.KnowledgeGraph) -> None:
-    with pytest.raises(QueryError, match=r"did you mean 'Ya.ar G.ler'"):
+    with pytest.raises(QueryError, match=r"did you mean Yaşar Güler \(dkr:person"):
         kg.explain("Yasar Gulr")
 
 
@@ -274,5 +280,16 @@ def test_bind_refuses(params: dict[str, str], message: str) -> None:
 def test_bind_injects_nothing(kg: defkg.KnowledgeGraph) -> None:
     before = kg.stats().triples
     hostile = 'x" } } ; DROP ALL ; #'
-    assert kg.query("meetings-between", a=hostile, b="GBR").rows == []
+    assert kg.query("SELECT ?m WHERE { ?m rdfs:label ?x }", x=hostile).rows == []
+    with pytest.raises(QueryError, match="no state named"):
+        kg.query("meetings-between", a=hostile, b="GBR")
     assert kg.stats().triples == before
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "United Kingdom"), ("tr", "Birleşik Krallık")])
+def test_lang_binds_the_lang_variable(kg: defkg.KnowledgeGraph, lang: str, label: str) -> None:
+    sparql = "SELECT DISTINCT ?l WHERE { dkr:state\\/GBR rdfs:label ?l FILTER(LANG(?l) = ?lang) }"
+    assert kg.query(sparql, lang=lang).column("l") == [label]
+    assert "?lang" not in kg.sparql("meetings", lang=lang)  # a query that takes no lang is left alone
+    with pytest.raises(QueryError, match="language code"):
+        kg.query(sparql, lang="en') }")

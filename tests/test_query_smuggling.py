@@ -221,3 +221,16 @@ def test_serve_sends_nothing(server, listener: Listener, template: str, method: 
     assert b"refused" in e.value.read()
     time.sleep(0.2)
     assert listener.hits == []
+
+
+@pytest.mark.parametrize("template", [SMUGGLED[0], SMUGGLED[2], SMUGGLED[10], SMUGGLED[15]])
+def test_python_api_sends_nothing(store: Path, listener: Listener, template: str) -> None:
+    import defkg
+
+    kg = defkg.open(store, read_only=True)
+    with pytest.raises(QueryError, match="refused"):
+        kg.query(_text(template, listener.port))
+    with pytest.raises(QueryError, match="refused"):
+        kg.query(_text(template, listener.port), timeout=5)
+    time.sleep(0.2)
+    assert listener.hits == []

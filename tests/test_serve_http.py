@@ -129,6 +129,7 @@ def test_query_page_and_browser_on_sparql(server) -> None:  # type: ignore[no-un
         r, body = get(server, path, headers)
         assert r.status == 200 and r.getheader("Content-Type").startswith("text/html")
         assert b'id="q-text"' in body and b"meetings-between" in body  # editor and the named queries
+        assert b'"group":"Cookbook"' in body  # and docs/cookbook
 
 
 DK = "https://w3id.org/defkg/ontology#"
@@ -225,8 +226,6 @@ def rss_tree(pid: int) -> tuple[int, int]:
 
 @pytest.mark.slow
 def test_streamed_dump_under_100_mb(tmp_path) -> None:
-    psutil = pytest.importorskip("psutil")  # a test dependency (pyproject [test])
-    del psutil
     path = big_store(tmp_path / "big")
     port = free_port()
     env = {

@@ -4,7 +4,7 @@ Each ``$ defkg ...`` line in the tour's code blocks is run (in this process, on 
 temporary directory: ``.defkg-store`` holds the bundled sample as after ``make demo``; other
 store and output paths are moved into the temporary directory) and its standard output is
 compared with the lines printed below it in the README. A block ending in ``...`` shows the first
-lines of the output only.
+lines of the output only; a command ending in a ``# comment`` is run but its output not shown.
 
     python tools/tour.py            # check: exit 1 and show the differences if the tour is stale
     python tools/tour.py --write    # rewrite the outputs in README.md from fresh runs
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import re
 import shlex
 import sys
 import tempfile
@@ -33,6 +34,7 @@ class Step:
     command: str  # as written, without "$ " and continuation backslashes
     expected: list[str]  # output lines shown in the README
     truncated: bool  # the README shows only the first lines (block ends with "...")
+    shown: bool  # its output is shown (a command ending in a "# comment" is only run)
     start: int  # index of the command's first line in the README's lines
     end: int  # index after its last output line
 
@@ -64,7 +66,8 @@ def steps(lines: list[str]) -> list[Step]:
                 expected.append(lines[i])
                 i += 1
             truncated = bool(expected) and expected[-1].strip() == "..."
-            out.append(Step(command, expected[:-1] if truncated else expected, truncated, start, i))
+            shown = not re.search(r"\s#", command)
+            out.append(Step(command, expected[:-1] if truncated else expected, truncated, shown, start, i))
             continue
         i += 1
     return out
@@ -113,8 +116,8 @@ def differences(found: list[Step], outputs: list[list[str]]) -> list[str]:
     for step, actual in zip(found, outputs, strict=True):
         shown = [ln.rstrip() for ln in step.expected]
         got = actual[: len(shown)] if step.truncated else actual
-        if not shown and not step.truncated:
-            continue  # the README shows no output for this command (it writes a file, or stderr only)
+        if not step.shown:
+            continue  # only run: it writes a file, or its output is described, not shown
         if got != shown:
             diff = difflib.unified_diff(shown, got, "README.md", "actual", lineterm="", n=1)
             problems.append(f"$ {step.command}\n" + "\n".join(diff))
@@ -124,7 +127,7 @@ def differences(found: list[Step], outputs: list[list[str]]) -> list[str]:
 def write(lines: list[str], found: list[Step], outputs: list[list[str]]) -> list[str]:
     new = list(lines)
     for step, actual in sorted(zip(found, outputs, strict=True), key=lambda p: -p[0].start):
-        if not step.expected and not step.truncated:
+        if not step.shown:
             continue
         command_lines = new[step.start : step.start + (step.end - step.start - len(step.expected))]
         if step.truncated:

@@ -108,9 +108,9 @@ def python_value(term: Mapping[str, str] | None) -> Value:
 def sparql_term(value: object) -> str:
     """A Python value as a SPARQL term for a ``VALUES`` block: ``str`` as a string literal,
     ``bool``/``int``/``float``/``date``/``datetime`` as typed literals, an rdflib ``URIRef`` or a
-    pyoxigraph ``NamedNode`` as an IRI."""
+    pyoxigraph ``NamedNode`` (or a ``defkg.queries.Iri``) as an IRI."""
     kind = type(value).__name__
-    if kind in ("URIRef", "NamedNode"):
+    if kind in ("URIRef", "NamedNode", "Iri"):  # rdflib, pyoxigraph, defkg.queries.Iri
         iri = str(getattr(value, "value", value))
         if re.search(r"[\x00-\x20<>\"{}|^`\\]", iri):
             raise QueryError(f"not an IRI: {iri[:80]!r}")
@@ -135,23 +135,36 @@ def sparql_term(value: object) -> str:
 
 
 def bind(sparql: str, params: Mapping[str, object]) -> str:
-    """Bind ``?name`` to each value with one ``VALUES`` row at the start of the WHERE block."""
+    """Bind ``?name`` to each value (see :func:`sparql_term`) with one ``VALUES`` row at the start
+    of the WHERE block (where ``queries.substitute`` puts it)."""
     if not params:
         return sparql
+    from defkg import sparql_tokens
+
     for k in params:
         if not _PARAM.match(k):
             raise QueryError(f"parameter {k[:40]!r}: a parameter name is letters, digits and '_'")
     names = " ".join(f"?{k}" for k in params)
     data = " ".join(sparql_term(v) for v in params.values())
-    where = re.search(r"\bWHERE\b", sparql, re.IGNORECASE)
-    idx = sparql.find("{", where.end() if where else 0)
-    if idx < 0:
+    toks = list(sparql_tokens.tokens(sparql))
+    where = next((i for i, t in enumerate(toks) if t.keyword == "WHERE"), None)
+    if where is None:  # SELECT * { ... } and ASK { ... }
+        where = next((i for i, t in enumerate(toks) if t.keyword in ("SELECT", "ASK", "DESCRIBE")), 0)
+    brace = next((t for t in toks[where:] if t.text == "{"), None)
+    if brace is None:
         raise QueryError("cannot bind parameters: the query has no WHERE block")
+    idx = brace.start
     return f"{sparql[: idx + 1]}\n  VALUES ({names}) {{ ({data}) }}\n{sparql[idx + 1 :]}"
 
 
-def _mentions(sparql: str, var: str) -> bool:
-    return re.search(rf"[?$]{re.escape(var)}\b", sparql) is not None
+def _takes(sparql: str, declared: Sequence[Any] | None, name: str) -> bool:
+    """Whether the query takes the parameter ``name``: a named query declares it (``# @param``);
+    other SPARQL uses the variable."""
+    if declared is not None:
+        return any(p.name == name for p in declared)
+    from defkg import sparql_tokens
+
+    return name in sparql_tokens.variables(sparql)
 
 
 # -- results -------------------------------------------------------------------------------------
@@ -395,16 +408,27 @@ class KnowledgeGraph:
         self, query: str, *, lang: str = "en", params: Mapping[str, object] | None = None, **bindings: object
     ) -> str:
         """The SPARQL text :meth:`query` would run (parameters bound)."""
-        from defkg.queries import check_read_only, resolve
+        from defkg import queries
 
-        values = {**(params or {}), **bindings}
-        text = resolve(query)
+        named = queries.named_queries().get(query)
+        text = named.text if named else queries.resolve(query)
+        declared = named.params if named else None
+        values: dict[str, object] = {**(params or {}), **bindings}
         if not _LANG.match(lang):
             raise QueryError(f"lang {lang[:20]!r}: expected a language code such as 'en' or 'tr'")
-        if "lang" not in values and _mentions(text, "lang"):
+        if "lang" not in values and _takes(text, declared, "lang"):
             values["lang"] = lang
+        queries.check_params(text, {k: str(v) for k, v in values.items()}, declared)
+        if declared:  # a state or entity a named query takes may be given by name: look it up
+            names = {p.name for p in declared}
+            given = {k: v for k, v in values.items() if k in names and isinstance(v, str)}
+            if given:
+                from defkg import resolve
+
+                with self._reader() as st:
+                    values.update(queries.bind_params(given, declared, resolve.store_select(st)))
         text = bind(text, values)
-        check_read_only(text)
+        queries.check_read_only(text)
         return text
 
     def query(
@@ -446,13 +470,13 @@ class KnowledgeGraph:
         """The IRI of the entity (person, state, organisation, place...) a name, code or IRI
         names: ``"Yaşar Güler"``, ``"Yasar Guler"``, ``"TUR"``, ``"dkr:state/TUR"``. ``QueryError``
         with "did you mean" when nothing fits, or with the candidates when several do."""
-        self._check()
+        from defkg import resolve
         from defkg.explain import resolve_iri
 
         with self._reader() as st:
-            if "://" in name or re.match(r"^[A-Za-z][\w-]*:\S", name) or "/" in name:
-                return resolve_iri(st, name)
-            return _lookup(st, name)
+            if resolve.expand(name) is None and "/" not in name:  # a name, not an IRI or a dkr: path
+                return resolve.Resolver(resolve.store_select(st)).one(name).iri
+            return resolve_iri(st, name)
 
     def explain(self, what: str) -> Explanation:
         """Every fact about a meeting, person, state... (an IRI, a prefixed name, or a name the
@@ -527,33 +551,6 @@ class KnowledgeGraph:
         except OSError as e:
             raise StoreError(f"{self.path}: cannot open the store: {e}") from e
         return Dataset(store=OxigraphStore(store=inner), default_union=True)
-
-
-def _lookup(store: Store, name: str) -> str:
-    """A minimal name lookup over the labels the store holds (folded: case, diacritics)."""
-    from defkg.sparql_errors import suggest
-    from defkg.textnorm import fold
-
-    rows = store.query(
-        """SELECT DISTINCT ?e ?l WHERE {
-             { ?e foaf:name ?l } UNION { ?e skos:prefLabel ?l } UNION { ?e skos:altLabel ?l }
-             UNION { ?e rdfs:label ?l } UNION { ?e dk:iso3 ?l } UNION { ?e dk:acronym ?l }
-           }"""
-    )
-    by_label: dict[str, set[str]] = {}
-    shown: dict[str, str] = {}
-    for r in rows:
-        key = fold(r[1].value)
-        by_label.setdefault(key, set()).add(r[0].value)
-        shown.setdefault(key, r[1].value)
-    found = by_label.get(fold(name))
-    if not found:
-        close = suggest(fold(name), by_label)
-        hint = f"; did you mean {' or '.join(repr(shown[c]) for c in close)}?" if close else ""
-        raise QueryError(f"nothing in the store is named {name!r}{hint}")
-    if len(found) > 1:
-        raise QueryError(f"{name!r} names several things: {', '.join(sorted(found))}; give the IRI")
-    return next(iter(found))
 
 
 def open(path: str | os.PathLike[str], read_only: bool = False, create: bool = True) -> KnowledgeGraph:

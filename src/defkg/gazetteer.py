@@ -81,6 +81,7 @@ class Gazetteer:
     iso2: dict[str, str] = field(default_factory=dict)  # "TR" -> "TUR"
     name_stop: set[str] = field(default_factory=set)  # folded words that are never part of a name
     particles: set[str] = field(default_factory=set)  # lower-case words allowed inside names
+    co_chair: set[str] = field(default_factory=set)  # folded forms saying two people chaired together
 
 
 @lru_cache(maxsize=1)
@@ -101,6 +102,58 @@ def counterpart_groups() -> dict[str, str]:
     """Title key -> group of posts that meet as counterparts (``data/counterparts.tsv``)."""
     rows = read_tsv(_root() / "data" / "counterparts.tsv")
     return {t: r["group"] for r in rows for t in forms(r["titles"])}
+
+
+@dataclass(frozen=True)
+class Official:
+    """A known office holder (``data/officials.tsv``): evidence of a person's state, never a finding."""
+
+    key: tuple[str, ...]  # folded name tokens
+    state: str
+    office: str
+    start: int
+    end: int | None
+
+
+@lru_cache(maxsize=1)
+def officials() -> tuple[Official, ...]:
+    out = []
+    for r in read_tsv(_root() / "data" / "officials.tsv"):
+        for f in forms(r["name"]):
+            key = tuple(fold(w) for w in f.replace("-", " ").replace(".", " ").split())
+            end = int(r["to"]) if r["to"] else None
+            out.append(Official(key, r["state"], r["office"], int(r["from"]), end))
+    return tuple(out)
+
+
+def official_state(key: tuple[str, ...], year: int | None = None) -> str | None:
+    """The state of the known office holder a name refers to (full name, or a surname alone when all
+    holders of that surname served one state), in office around ``year`` when it is known."""
+    if not key:
+        return None
+    flat = tuple(w for part in key for w in part.replace("-", " ").split())
+    found = set()
+    for o in officials():
+        if year is not None and not (o.start - 1 <= year <= (o.end or 9999) + 1):
+            continue
+        short, long_ = (flat, o.key) if len(flat) <= len(o.key) else (o.key, flat)
+        if short[-1] == long_[-1] and set(short) <= set(long_):
+            found.add(o.state)
+    return found.pop() if len(found) == 1 else None
+
+
+@cache
+def grammar(role: str) -> tuple[str, ...]:
+    """Forms of one grammatical role (``lang/*/grammar.tsv``) in either language, longest first: the
+    pipeline reads Turkish case endings and English joining words alike."""
+    found = {
+        f
+        for lang in LANGUAGES
+        for r in read_tsv(_root() / "lang" / lang / "grammar.tsv")
+        if r["role"] == role
+        for f in forms(r["forms"])
+    }
+    return tuple(sorted(found, key=lambda f: (-len(f), f)))
 
 
 @cache
@@ -166,6 +219,8 @@ def load(lang: str) -> Gazetteer:
     for r in read_tsv(d / "cues.tsv"):
         for f in forms(r["forms"]):
             add((f, Entry("cue", r["cue"], r["cue"])))
+            if r["cue"] == "co-chair":
+                g.co_chair.add(fold(f))
     for r in read_tsv(d / "names.tsv"):
         target = g.name_stop if r["kind"] == "stop" else g.particles
         target.update(fold(f) for f in forms(r["forms"]))

@@ -184,6 +184,9 @@ class Resolver:
         """The one entity ``text`` names; ``QueryError`` with candidates or suggestions otherwise."""
         what = " or ".join(self.kinds) if len(self.kinds) < len(KINDS) else "state, person or organisation"
         found = self.candidates(text)
+        states = [e for e in found if e.code]
+        if len(found) > 1 and len(states) == 1:
+            return states[0]  # "Singapore", "Luxembourg": the state before its capital
         if len(found) == 1:
             return found[0]
         if len(found) > 1:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import importlib
 import json
 import multiprocessing
 import os
@@ -155,6 +156,16 @@ class _PipeWriter:
         self.conn.send(("end",))
 
 
+def _describe(error: SyntaxError, sparql: str) -> str:
+    """``LINE:COLUMN: what was expected`` with hints, from ``defkg.sparql_errors`` when the project
+    has it; else the parser's own message (``error at LINE:COLUMN: ...``)."""
+    try:
+        describe = importlib.import_module("defkg.sparql_errors").describe
+    except (ImportError, AttributeError):
+        return str(error)
+    return str(describe(error, sparql, PREFIXES))
+
+
 def _run(store: Store, sparql: str, fmt: str, conn: Any) -> None:
     """Run the query and stream the serialised results down ``conn``."""
     import pyoxigraph as ox
@@ -162,7 +173,7 @@ def _run(store: Store, sparql: str, fmt: str, conn: Any) -> None:
     try:
         results = store.query(sparql)
     except SyntaxError as e:
-        raise QueryError(f"SPARQL syntax error: {e}") from None
+        raise QueryError(f"SPARQL syntax error: {_describe(e, sparql)}") from None
     except OSError as e:
         raise QueryError(f"query failed: {e}") from None
     graph = isinstance(results, ox.QueryTriples)
@@ -242,9 +253,12 @@ class Answer:
             if self.first is not None:
                 yield self.first
             while True:
-                if not self.worker.conn.poll(self.runner.timeout):
-                    raise QueryTimeout(f"no results for {self.runner.timeout:g} s: the query was stopped")
-                data = self.worker.conn.recv_bytes()
+                try:
+                    if not self.worker.conn.poll(self.runner.timeout):
+                        raise QueryTimeout(f"no results for {self.runner.timeout:g} s: the query was stopped")
+                    data = self.worker.conn.recv_bytes()
+                except (EOFError, OSError):
+                    raise QueryError("the query worker died (out of memory?)") from None
                 if data[:1] != b"D":  # a control message: ("end",) or ("error", status, text)
                     msg = pickle.loads(data)
                     self.done = True
@@ -363,6 +377,7 @@ class PageCache:
 class Handler(BaseHTTPRequestHandler):
     server_version = "defkg"
     protocol_version = "HTTP/1.1"  # keep-alive; results streamed with chunked transfer coding
+    timeout = 300  # seconds a connection may stay silent (idle keep-alive, a client that stopped reading)
     runner: QueryRunner
     store_path: str
     pages: PageCache
@@ -540,7 +555,7 @@ class Handler(BaseHTTPRequestHandler):
     def _graph_page(self, lang: str) -> None:
         try:
             page = self.pages.get("graph:" + lang, lambda: _build_graph_page(self.store_path, lang))
-        except DefkgError as e:
+        except (DefkgError, OSError) as e:
             return self._error(HTTPStatus.INTERNAL_SERVER_ERROR, f"the graph page failed: {e}")
         self._send(HTTPStatus.OK, page, "text/html; charset=utf-8", {"Cache-Control": "no-cache"})
 

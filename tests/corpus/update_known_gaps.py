@@ -1,8 +1,9 @@
 """Rewrite ``KNOWN_GAPS`` in tests/test_corpus.py from what the extractor gets wrong now.
 
 usage (from the repository root):
-    .venv/bin/python tests/corpus/update_known_gaps.py          # rewrite the dict
-    .venv/bin/python tests/corpus/update_known_gaps.py --check  # only print the differences
+    .venv/bin/python tests/corpus/update_known_gaps.py                # drop the articles now right
+    .venv/bin/python tests/corpus/update_known_gaps.py --check        # only print the differences
+    .venv/bin/python tests/corpus/update_known_gaps.py --accept STEM  # record one article's new reason
 
 Each reason is a short summary of the differences the harness finds; run
 ``pytest tests/test_corpus.py -k <stem>`` for the full list.
@@ -20,47 +21,6 @@ sys.path.insert(0, str(TESTS))
 import test_corpus as tc  # noqa: E402
 
 WIDTH = 96
-
-
-def summarize(problems: list[str]) -> str:
-    parts: list[str] = []
-
-    def add(text: str) -> None:
-        if text not in parts:
-            parts.append(text)
-
-    dates_noted = False
-    for p in problems:
-        if p.startswith("ingest error"):
-            add("ingest error: " + p.split(": ", 2)[-1][:70])
-        elif p.startswith(("missing meeting", "unexpected meeting", "missing participant")):
-            add(p)
-        elif re.search(r": (start|end) ", p):
-            if not dates_noted:
-                add("wrong dates (" + p.split(": ", 1)[1].split(" expected")[0] + ")")
-                dates_noted = True
-        elif ": place " in p:
-            add("wrong place")
-        elif p.startswith("unexpected participant"):
-            add("extra participant " + p.split("participant ", 1)[1])
-        elif p.startswith("merely named"):
-            add("non-participant listed: " + p.split(": ", 1)[1])
-        elif ": state " in p:
-            add("state of " + p.split(":")[0])
-        elif ": head=" in p:
-            add("head flag of " + p.split(":")[0])
-        elif ": rank " in p:
-            add("rank of " + p.split(":")[0])
-        elif p.startswith("missing topics"):
-            add(p.replace("'", ""))
-        elif p.startswith("unexpected topics"):
-            add("extra topics " + p.split("topics ", 1)[1].replace("'", ""))
-        else:
-            add(p)
-    if any(x.startswith("missing meeting") for x in parts):
-        skip = ("wrong dates", "wrong place", "missing participant", "missing topics")
-        parts = [x for x in parts if not x.startswith(skip)] + ["(nothing of it extracted)"]
-    return "; ".join(parts)
 
 
 def render(gaps: dict[str, str]) -> str:
@@ -90,25 +50,36 @@ def render(gaps: dict[str, str]) -> str:
 
 
 def main() -> int:
-    gaps = {}
+    """Shrinks KNOWN_GAPS: an article now right is removed. An article that fails newly, or
+    differently from its recorded reason, is only listed: its entry changes only when it is named
+    with ``--accept STEM`` (one article at a time, after reading why it fails), never wholesale."""
+    accept = {sys.argv[i + 1] for i, a in enumerate(sys.argv[:-1]) if a == "--accept"}
+    now: dict[str, str] = {}
     for stem in tc.STEMS:
         problems = tc.compare(tc.expected(stem), tc.run_article(stem))
         if problems:
-            gaps[stem] = summarize(problems).replace('"', "'")
-    fixed = sorted(set(tc.KNOWN_GAPS) - set(gaps))
-    broken = sorted(set(gaps) - set(tc.KNOWN_GAPS))
-    print(
-        f"{len(tc.STEMS) - len(gaps)}/{len(tc.STEMS)} articles right; "
-        f"now right: {fixed or '-'}; newly wrong: {broken or '-'}"
-    )
+            now[stem] = tc.summarize(problems)
+    fixed = sorted(set(tc.KNOWN_GAPS) - set(now))
+    changed = sorted(s for s in now if tc.KNOWN_GAPS.get(s) != now[s])
+    print(f"{len(tc.STEMS) - len(now)}/{len(tc.STEMS)} articles right; now right: {fixed or '-'}")
+    for stem in changed:
+        was = tc.KNOWN_GAPS.get(stem, "(right before)")
+        mark = "  [accepted]" if stem in accept else ""
+        print(f"{stem}:\n  recorded: {was}\n  now:      {now[stem]}{mark}")
+    gaps = {s: r for s, r in tc.KNOWN_GAPS.items() if s in now}
+    gaps.update({s: now[s] for s in changed if s in accept})
+    refused = [s for s in changed if s not in accept]
     if "--check" in sys.argv:
         return 0
     path = TESTS / "test_corpus.py"
     text = path.read_text(encoding="utf-8")
     pattern = r"KNOWN_GAPS: dict\[str, str\] = \{(?:\}|\n.*?\n\})"
-    new = re.sub(pattern, lambda _: render(gaps), text, count=1, flags=re.S)
+    new = re.sub(pattern, lambda _: render(dict(sorted(gaps.items()))), text, count=1, flags=re.S)
     path.write_text(new, encoding="utf-8")
     print(f"rewrote KNOWN_GAPS in {path} ({len(gaps)} entries)")
+    if refused:
+        print("not accepted (fix them, or name each with --accept STEM): " + ", ".join(refused))
+        return 1
     return 0
 
 

@@ -432,7 +432,7 @@
       });
     });
     var maxTotal = Math.max.apply(null, Object.keys(totals).map(function (y) { return totals[y]; }));
-    var W = 400, H = 170, L = 28, B = 22, T = 8, n = hi - lo + 1, bw = (W - L - 4) / n;
+    var W = 400, H = 170, L = 28, B = 22, T = 8, n = hi - lo + 1, bw = Math.min(48, (W - L - 4) / n);
     var s = svg("svg", {viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": "engagements per year"});
     s.appendChild(svg("line", {x1: L, y1: H - B, x2: W, y2: H - B, stroke: "#888"}));
     s.appendChild(svg("text", {x: L - 4, y: T + 10, "text-anchor": "end", "font-size": 11}, maxTotal));

@@ -111,7 +111,8 @@
   }
   function showError(message) {
     errorBox.hidden = false;
-    var m = /(?:at |line )(\d+):(\d+)/.exec(message), where = "";
+    // "error at 3:12: ..." (the parser) or "3:12: ..." (defkg's own wording)
+    var m = /(?:error at |line |^|\n|: )(\d+):(\d+)(?=:|,|\s|$)/.exec(message), where = "";
     if (m) {
       var line = Number(m[1]), col = Number(m[2]);
       where = "Line " + line + ", column " + col + ": ";

@@ -8,10 +8,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from defkg.gazetteer import grammar
 from defkg.pipeline.tokens import Match, Token
 
-RANGE_WORDS = frozenset({"-", "and", "to", "ve", "ile", "through", "until"})
-_NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
+RANGE_WORDS = frozenset({"-", *grammar("range")})
+_NUMERIC = re.compile(r"\b(\d{1,2})([./-])(\d{1,2})\2(\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
 @dataclass(frozen=True)
@@ -147,10 +148,10 @@ def find_dates(
             out.append(DateMention(m.char_start, m.char_end, d, d, True, "weekday"))
     for mm in _NUMERIC.finditer(text):
         day: date | None
-        if mm.group(3):
-            day = _safe(int(mm.group(3)), int(mm.group(2)), int(mm.group(1)))
+        if mm.group(4):
+            day = _safe(int(mm.group(4)), int(mm.group(3)), int(mm.group(1)))
         else:
-            day = _safe(int(mm.group(4)), int(mm.group(5)), int(mm.group(6)))
+            day = _safe(int(mm.group(5)), int(mm.group(6)), int(mm.group(7)))
         if day:
             out.append(DateMention(mm.start(), mm.end(), day, day, True, "numeric"))
     out.sort(key=lambda x: x.char_start)

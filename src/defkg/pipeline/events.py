@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlparse
 
-from defkg.gazetteer import Gazetteer, counterpart_groups, load
+from defkg.gazetteer import Gazetteer, counterpart_groups, grammar, load
 from defkg.model import (
     Article,
     Extraction,
@@ -27,7 +27,7 @@ from defkg.model import (
     TopicRef,
 )
 from defkg.pipeline.dates import DateMention, find_dates, publication_date
-from defkg.pipeline.people import PersonMention, find_people
+from defkg.pipeline.people import GENITIVE, PersonMention, find_people
 from defkg.pipeline.tokens import Match, Token, find, tokenize
 
 # Formats that decide the meeting's kind wherever the article mentions them, the most specific first;
@@ -44,7 +44,8 @@ GENERIC_KINDS = ("Talks", "Consultations", "Meeting")
 SYMMETRIC = frozenset({"Talks", "MinisterialMeeting", "PhoneCall", "Meeting"})
 VISITS = frozenset({"CourtesyCall", "OfficialVisit"})
 NOT_PARTICIPANT_TITLES = ("spokes", "press", "journalist", "correspondent", "reporter")
-LOCATIVE = ("da", "de", "ta", "te", "daki", "deki", "taki", "teki")
+DIRECTED = grammar("directed")  # Turkish accusative and dative endings: "Japonya'ya"
+LOCATIVE = grammar("locative")
 STANCE_CUES = {
     "support": "Support",
     "condemn": "Condemnation",
@@ -55,7 +56,11 @@ STANCE_CUES = {
 }
 _QUOTED = re.compile(r"[\"“”']([^\"“”'\n]{6,140})[\"“”']")
 _DATELINE_BEFORE = re.compile(r"^\s*(?:[A-ZÇĞİÖŞÜ][\w.'’ -]{0,40},\s*)?$")
+PARTICIPLE = grammar("participle")  # Turkish future and past participle endings
+_CLOCK = re.compile(r"\s*\d{1,2}:\d{2}\s*(?:\n|$)")
+_GOV_LABELS = frozenset({"gov", "go", "mil", "mod", "gouv", "gob", "government"})
 _TLD_STATE = {"gov": "USA", "mil": "USA", "uk": "GBR"}
+CUE_REACH = 4  # tokens between a "planned"/"recalled" cue and the meeting word it qualifies
 
 
 @dataclass
@@ -65,25 +70,62 @@ class _Sent:
     cues: set[str] = field(default_factory=set)
     matches: list[Match] = field(default_factory=list)
 
+    kind_at: list[tuple[int, int]] = field(default_factory=list)  # token spans of the kind words
+    time_cues: list[tuple[int, int]] = field(default_factory=list)  # spans of planned/recalled cues
+    first_token: int = 0
+    last_token: int = 0
+    participle: list[bool] = field(default_factory=list)  # per time cue: a participle ("yapılacak")
+    verb_final: bool = False
+
     @property
     def status(self) -> str | None:
         if not self.kinds:
             return None
-        if "planned" in self.cues:
-            return "Planned"
-        if "recalled" in self.cues:
-            return "Recalled"
+        if self.cues & {"trilateral", "multilateral"} and not self.cues & {"sidelines", "bilateral"}:
+            return None  # "During the trilateral summit, ...": no bilateral meeting
+        if self.cues & {"planned", "recalled"} and not self._own_meeting():
+            return "Planned" if "planned" in self.cues else "Recalled"
         return "Reported"
+
+    def _own_meeting(self) -> bool:
+        """A meeting word the sentence's future or past cue does not reach: "discussed ... the upcoming
+        NATO conference during a meeting today", "The talks between X and Y came as the two sides are
+        set to meet next month". A cue opening the sentence ("Previously, ...") reaches every word."""
+        if any(start - self.first_token <= 2 for start, _ in self.time_cues):
+            return False
+
+        def near(span: tuple[int, int]) -> bool:
+            return any(
+                -CUE_REACH <= span[0] - c_end <= CUE_REACH or -CUE_REACH <= c_start - span[1] <= CUE_REACH
+                for c_start, c_end in self.time_cues
+            )
+
+        free = [span for span in self.kind_at if not near(span)]
+        if not free:
+            return False
+        if self.verb_final:
+            # Turkish puts the predicate last: a future or past participle earlier in the sentence
+            # qualifies a noun of its own ("yapılacak faaliyetler"), not the meeting it reports; an
+            # adverb ("geçen yıl") reaches the whole clause
+            cues = zip(self.time_cues, self.participle, strict=True)
+            return all(self.last_token - end > 3 and participle for (_, end), participle in cues)
+        first_cue = min(start for start, _ in self.time_cues)
+        return len(free) < len(self.kind_at) or free[0][0] < first_cue
 
 
 def home_state(article: Article, g: Gazetteer) -> str | None:
     """The state whose press speaks of "our" officials: Türkiye for Turkish reports; for English
-    ones, the state of the publisher's web domain (defense.gov, mod.go.jp, ...), if any."""
+    ones, the state of a government's own web site (defense.gov, mod.go.jp, ...), if any: otherwise
+    the sides are read from the text alone."""
     if article.language == "tr":
         return "TUR"
     if article.url:
-        host = urlparse(article.url).hostname or ""
-        tld = host.rsplit(".", 1)[-1].lower()
+        # only a government's own site speaks for its state (defense.gov, mod.go.jp, pib.gov.in); a
+        # newspaper's country code says nothing of whose officials it reports (arynews.tv, .com.tr)
+        labels = (urlparse(article.url).hostname or "").lower().split(".")
+        if not set(labels[:-1]) & _GOV_LABELS and labels[-1] not in ("gov", "mil"):
+            return None
+        tld = labels[-1]
         iso3 = _TLD_STATE.get(tld) or g.iso2.get(tld.upper())
         if iso3:
             return iso3
@@ -103,7 +145,9 @@ def extract(article: Article) -> Extraction:
         article = replace(article, published=published)
     dates = find_dates(tokens, matches, text, published)
     home = home_state(article, g)
-    people = find_people(tokens, matches, text, sent_of, g, article.language, home)
+    people = find_people(
+        tokens, matches, text, sent_of, g, article.language, home, published.year if published else None
+    )
     # a page's "Related news" / "Most read" lists are other stories: nothing from there on counts
     end = _related_from(matches, tokens, article)
     if end is not None:
@@ -111,18 +155,45 @@ def extract(article: Article) -> Extraction:
         people = [p for p in people if p.sentence < end]
         dates = [d for d in dates if d.char_start < article.sentences[end].start]
     sents = [_Sent(i) for i in range(max(len(article.sentences), 1))]
+    for s in sents:
+        s.first_token = -1
     for m in matches:
         s = sents[min(sent_of[m.start], len(sents) - 1)]
         s.matches.append(m)
         for e in m.entries:
             if e.category == "kind":
                 s.kinds.append((e.key, e.kind))
+                s.kind_at.append((m.start, m.end))
             elif e.category == "cue":
                 s.cues.add(e.key)
+                if e.key in ("planned", "recalled"):
+                    s.time_cues.append((m.start, m.end))
+                    s.participle.append(tokens[m.end - 1].key.endswith(PARTICIPLE))
+    for i, t in enumerate(sent_of):
+        s = sents[min(t, len(sents) - 1)]
+        if s.first_token < 0:
+            s.first_token = i
+        s.last_token = i
+        s.verb_final = article.language == "tr"
+    _signings(sents, people)
     builder = _Meetings(article, g, tokens, matches, sent_of, sents, dates, people, home)
     meetings = builder.build()
     # all the gazetteer's states, so that the graph describes every state it refers to
     return Extraction(article=article, meetings=tuple(meetings), states=g.states)
+
+
+def _signings(sents: list[_Sent], people: list[PersonMention]) -> None:
+    """Two officials signing something together met: "Minister A and his counterpart B signed the
+    agreement" reports a meeting even where no meeting word stands."""
+    named: dict[int, set[tuple[str, ...]]] = defaultdict(set)
+    for p in people:
+        named[p.sentence].add(p.key)
+    for s in sents:
+        if s.kinds or not s.cues & {"signed", "joint-statement"} or len(named.get(s.index, ())) < 2:
+            continue
+        cue = next(m for m in s.matches if any(e.key in ("signed", "joint-statement") for e in m.entries))
+        s.kinds.append(("Meeting", "verb"))
+        s.kind_at.append((cue.start, cue.end))
 
 
 def _related_from(matches: list[Match], tokens: tuple[Token, ...], article: Article) -> int | None:
@@ -197,7 +268,7 @@ class _Meetings:
                 continue
             sent = self.sent_of[m.start]
             suffix = toks[m.end - 1].suffix
-            bare = not suffix or suffix in ("nin", "nın", "in", "ın", "un", "ün", "nun", "nün", "s")
+            bare = not suffix or suffix in GENITIVE
             w = 0.3
             if sent in reported:
                 w += 2 if bare else 0.5
@@ -338,7 +409,7 @@ class _Meetings:
         if sentence is not None and self.tokens[max(prev.chain_start, 0)].start <= sentence.start:
             return False  # the sentence's subject, set off by a comma
         between = self.tokens[prev.end : max(cur.chain_start, prev.end)]
-        return all(t.key in (",", "ve", "and", ";") for t in between) and len(between) <= 2
+        return all(t.key in (",", "ve", "and", ";", "the") for t in between) and len(between) <= 3
 
     # -- the meeting ----------------------------------------------------------------------------------
     def kind(self, sents: list[_Sent], label: str | None = None) -> str:
@@ -352,7 +423,12 @@ class _Meetings:
             ]
             if named:
                 return named[-1]
-        with_people = {p.sentence for p in self.people}
+        who: dict[int, set[tuple[str, ...]]] = defaultdict(set)
+        for p in self.people:
+            who[p.sentence].add(p.key)
+        # a call or visit between the two who met: both named ("X called on Y"), not "X also called
+        # on the Minister" after their meeting
+        with_people = {i for i, keys in who.items() if len(keys) >= 2}
         named_formats = KIND_ORDER[:4]
         # visits and courtesy calls count where the people who met are named ("received treatment" is no call)
         found = {k for s in sents for k, _ in s.kinds if k in named_formats or s.index in with_people}
@@ -377,8 +453,8 @@ class _Meetings:
         pair = self.pair(mentions)
         if len(pair) != 2:
             return []
-        place = self.place(reported)
-        host = place.state if place and place.state in pair else None
+        place = self.place(reported, pair)
+        host = place.state if place and place.state in pair else self._visited(pair)
         states = self.assign_states(mentions, pair, host)
         mentions = [p for p in mentions if states.get(p.key) in pair]
         label = self.label(reported)
@@ -410,27 +486,40 @@ class _Meetings:
     def several_pairs(self, mentions: list[PersonMention]) -> list[MeetingFact]:
         """One report of several bilateral meetings ("on the sidelines, X met his Canadian, Estonian and
         Swedish counterparts"): one side's people meet officials of three or more other states."""
+        mentions = self._inherit(mentions)
         stated = [p for p in mentions if p.state]
         first: dict[str, int] = {}
         for p in sorted(stated, key=lambda p: p.start):
             first.setdefault(p.state, p.start)  # type: ignore[arg-type]
         if len(first) < 3:
             return []
-        anchor = (
-            self.home if self.home in first else max(first, key=lambda s: sum(p.state == s for p in stated))
-        )
+        # the side that meets the others: named beside the most other states, then named first
+        beside: dict[str, set[str]] = defaultdict(set)
+        for p in stated:
+            for q in stated:
+                if p.sentence == q.sentence and p.state != q.state:
+                    beside[p.state].add(q.state)  # type: ignore[index, arg-type]
+        anchor = self.home if self.home in first else min(first, key=lambda s: (-len(beside[s]), first[s]))
         reported = self.reported()
         place = self.place(reported)
         label = self.label(reported)
         kind = self.kind(reported, label)
         main_start, main_end = self.when(reported, mentions)
         taken = {p.sentence for p in stated if p.state != anchor}
+        named_in = {p.sentence for p in mentions}
         out = []
         for other in sorted((s for s in first if s != anchor), key=lambda s: first[s]):
             theirs = [p for p in stated if p.state == other]
             sents = {p.sentence for p in theirs}
             # the sentence after the one naming them ("Görüşmede ... ele alındı") is about their meeting too
             sents |= {i + 1 for i in sents if i + 1 not in taken and i + 1 < len(self.sents)}
+            # and so are the next ones that name nobody ("During the meetings, both sides ..."), for topics
+            about = set(sents)
+            for i in sorted(sents):
+                k = i + 1
+                while k < min(i + 4, len(self.sents)) and k not in taken and k not in named_in:
+                    about.add(k)
+                    k += 1
             ours = [p for p in mentions if (p.state == anchor or p.state is None) and p.sentence in sents]
             if not ours:
                 ours = [p for p in mentions if p.state == anchor]
@@ -442,9 +531,10 @@ class _Meetings:
             meeting_kind = own_kind if own_kind != "Meeting" else kind
             states: dict[tuple[str, ...], str | None] = {p.key: p.state or anchor for p in ours}
             states.update({p.key: other for p in theirs})
-            start, end = self.when([self.sents[i] for i in sorted(sents)], theirs)
+            # the report's own date (the venue's day) when their sentences give none, not its dateline
+            start, end = self.when([self.sents[i] for i in sorted(sents)], theirs, dateline=False)
             host = place.state if place and place.state in pair else None
-            topics, topic_evidence = self.topics(pair, sents)
+            topics, topic_evidence = self.topics(pair, about)
             out.append(
                 MeetingFact(
                     kind=meeting_kind,
@@ -462,6 +552,23 @@ class _Meetings:
                 )
             )
         return out
+
+    def _inherit(self, mentions: list[PersonMention]) -> list[PersonMention]:
+        """A list shares its first member's state: "Uruguay's Foreign Minister A and the Defence
+        Minister B"."""
+        from dataclasses import replace
+
+        state = {p.key: p.state for p in mentions if p.state}
+        by_sent: dict[int, list[PersonMention]] = defaultdict(list)
+        for p in mentions:
+            if p.triggered:
+                by_sent[p.sentence].append(p)
+        for ps in by_sent.values():
+            ps.sort(key=lambda p: p.start)
+            for prev, cur in itertools.pairwise(ps):
+                if state.get(cur.key) is None and state.get(prev.key) and self._listed(prev, cur):
+                    state[cur.key] = state[prev.key]
+        return [p if p.state or not state.get(p.key) else replace(p, state=state[p.key]) for p in mentions]
 
     def participations(
         self,
@@ -485,13 +592,18 @@ class _Meetings:
                 visitor = (
                     next((s for s in pair if s != host), None)
                     if host
-                    else (states[order[0]] if order else None)
+                    else self._received(states, pair) or (states[order[0]] if order else None)
                 )
             elif host and any(states[k] != host for k in heads):
                 # talks at one side's home with the other side's delegation "led by" someone named:
                 # a visiting delegation (ministers simply meeting both lead their sides)
                 visitor = next((s for s in pair if s != host), None)
-            sides = sorted(pair, key=lambda side: side != visitor)  # the visitor first
+            capable = {
+                side: sum(self._head_capable(by_key[k]) for k in order if states[k] == side) for side in pair
+            }
+            # the visitor first, then the side with the fewest who could lead (its lead is plain, and
+            # the other side's lead is then its counterpart)
+            sides = sorted(pair, key=lambda side: (side != visitor, capable[side]))
             # a courtesy call is received, not led: the host leads a side only when the two
             # delegations then hold talks (each delegation has a head, whatever the posts), or the
             # host is the visitor's counterpart or holds the same post
@@ -501,7 +613,16 @@ class _Meetings:
                 if side in sides_with_head:
                     continue
                 cands = [k for k in order if states[k] == side and k not in accompanying]
-                lead = next((k for k in cands if self._head_capable(by_key[k])), None)
+                # the counterpart of the other side's head first ("the Foreign Minister A and the
+                # Defence Minister B" meeting a defence minister), else the first who leads delegations
+                facing = {t for k in heads if states[k] != side for p in by_key[k] for t in p.titles}
+                posts = {k: {t for p in by_key[k] for t in p.titles} for k in cands}
+                for k in cands:
+                    if all("participated" in self.sents[p.sentence].cues for p in by_key[k]):
+                        posts[k] = set()  # "Görüşmeye Genelkurmay Başkanı X de katıldı": present, not leading
+                lead = next(
+                    (k for k in cands if facing and posts[k] and self._counterparts(facing, posts[k])), None
+                ) or next((k for k in cands if self._head_capable(by_key[k])), None)
                 if lead is None and len(cands) == 1:
                     lead = cands[0]
                 if lead is not None and visitor is not None and side != visitor:
@@ -540,6 +661,42 @@ class _Meetings:
                 Participation(person, head=k in heads, evidence=tuple(sorted({p.sentence for p in ps})))
             )
         return tuple(out)
+
+    def _visited(self, pair: tuple[str, ...]) -> str | None:
+        """The state a visit went to, where no place says it: "who was visiting Japan", "arrived in
+        Türkiye", "Azerbaycan'ı ziyaret eden"."""
+        found = set()
+
+        def visit(m: Match) -> bool:
+            return any(e.category == "kind" and e.key == "OfficialVisit" for e in m.entries)
+
+        for s in self.reported():
+            for a, b in itertools.pairwise(s.matches):
+                if a.end != b.start:
+                    continue
+                st = b.first("state")
+                if visit(a) and st is not None and st.key in pair:
+                    found.add(st.key)  # "visiting Japan"
+                st = a.first("state")
+                suffix = self.tokens[a.end - 1].suffix
+                if visit(b) and st is not None and st.key in pair and suffix[-1:] in DIRECTED:
+                    found.add(st.key)  # "Azerbaycan'ı ziyaret eden", "Japonya'ya gelen"
+        return found.pop() if len(found) == 1 else None
+
+    def _received(self, states: dict[tuple[str, ...], str | None], pair: tuple[str, ...]) -> str | None:
+        """The visitor's side where a sentence says someone received them ("A, B'yi kabul etti", "A
+        received B"): the side of the person named there who is not its subject."""
+        for s in self.reported():
+            if "receives" not in s.cues:
+                continue
+            named = sorted((p for p in self.people if p.sentence == s.index), key=lambda p: p.start)
+            if not named:
+                continue
+            subject = states.get(named[0].key)
+            other = next((states.get(p.key) for p in named if states.get(p.key) not in (None, subject)), None)
+            if subject in pair and other in pair:
+                return other
+        return None
 
     def _international(self, p: PersonMention) -> bool:
         orgs = [p.org] + [self.g.titles[t].org for t in p.titles if t in self.g.titles]
@@ -598,23 +755,33 @@ class _Meetings:
 
     # -- when and where -------------------------------------------------------------------------------
     def when(
-        self, sents: list[_Sent], people: list[PersonMention] | None = None
+        self, sents: list[_Sent], people: list[PersonMention] | None = None, dateline: bool = True
     ) -> tuple[date | None, date | None]:
         """The date of the first sentence about the meeting (or naming who took part) that has one;
         a dateline ("Belgrade, 15 May 2026 –") only when no sentence dates the meeting."""
         idx = {s.index for s in sents} | {p.sentence for p in people or ()}
         idx -= {s.index for s in self.sents if s.status in ("Recalled", "Planned")}
         cands = [d for d in self.dates if self._sent_at(d.char_start) in idx and d.start]
-        if not cands and people is not None:
+        if not cands and people is not None and dateline:
             # a press release dated by its dateline alone: "Rawalpindi, March 12, 2025"
             cands = [d for d in self.dates if d.start and d.has_year and self._dateline(d)][:1]
         if not cands:
             return None, None
         rank = {"absolute": 0, "numeric": 1, "relative": 2, "weekday": 3}
         body = [d for d in cands if not self._dateline(d)] or cands
-        best = min(body, key=lambda d: (self._sent_at(d.char_start), rank[d.kind]))
+        best = min(body, key=lambda d: (self._sent_at(d.char_start), rank[d.kind], self._to_kind(d)))
         self.found_in["start"] = self.found_in["end"] = (self._sent_at(best.char_start),)
         return best.start, best.end
+
+    def _to_kind(self, d: DateMention) -> int:
+        """Characters between a date and the nearest meeting word of its sentence: of two dates in one
+        sentence, the meeting's is the one beside it ("the 22 October memorandum ... the talks of 28-30
+        October")."""
+        i = self._sent_at(d.char_start)
+        if i < 0 or i >= len(self.sents):
+            return 0
+        spans = [(self.tokens[a].start, self.tokens[b - 1].end) for a, b in self.sents[i].kind_at]
+        return min((max(a - d.char_end, d.char_start - b, 0) for a, b in spans), default=0)
 
     def _dateline(self, d: DateMention) -> bool:
         text = self.a.text
@@ -622,14 +789,17 @@ class _Meetings:
         before = text[line_start : d.char_start]
         after = text[d.char_end : d.char_end + 12]
         return bool(_DATELINE_BEFORE.match(before)) and (
-            not after.strip() or after.lstrip()[:1] in ("–", "-", "—", "(", "|") or after.startswith("\n")
+            not after.strip()
+            or after.lstrip()[:1] in ("–", "-", "—", "(", "|")
+            or after.startswith("\n")
+            or bool(_CLOCK.match(after))  # "26-06-2019 17:52"
         )
 
     def _sent_at(self, char: int) -> int:
         i = bisect.bisect_right(self._starts, char) - 1
         return i if i >= 0 and char < self.a.sentences[i].end else -1
 
-    def place(self, sents: list[_Sent]) -> PlaceRef | None:
+    def place(self, sents: list[_Sent], pair: tuple[str, ...] | None = None) -> PlaceRef | None:
         toks = self.tokens
         cands: list[tuple[int, int, str]] = []
         for s in sents:
@@ -641,9 +811,27 @@ class _Meetings:
                 prev = toks[m.start - 1].key if m.start else ""
                 # "Londra'da", "in London"; not "Mogadişu'daki TURKSOM" (an attribute, not where they met)
                 located = (suffix.startswith(LOCATIVE) and not suffix.endswith("ki")) or prev in ("in", "at")
-                if suffix.endswith("ki"):
+                if suffix.endswith("ki") or (suffix == "s" and self.a.language == "en"):
+                    continue  # "Seoul's defense ministry": a metonym, not where they met
+                # "the upcoming conference in Brussels", "to meet in Seoul next month": another meeting's
+                # (in Turkish only a participle right after the place: "Soçi'de varılan ... yapılacak")
+                later = any(
+                    0 <= c_start - m.end <= 4 or (not s.verb_final and -8 <= m.start - c_end <= 8)
+                    for c_start, c_end in s.time_cues
+                )
+                if later:
                     continue
-                cands.append((0 if located else 1, m.start, e.key))
+                # a dateline opening the line ("MOSCOW (Agency) - ..."): no better than one alone
+                line_start = self.a.text.rfind("\n", 0, m.char_start) + 1
+                rest = self.a.text[m.char_end : m.char_end + 3].lstrip(" ")
+                opening = not self.a.text[line_start : m.char_start].strip() and rest[:1] in (
+                    "(",
+                    "-",
+                    "–",
+                    "—",
+                    ":",
+                )
+                cands.append((2 if opening else 0 if located else 1, m.start, e.key))
         if not cands:
             # a dateline: "RAWALPINDI –", "ANKARA (AA) -", "Rawalpindi - October 14, 2025:", "Baku" alone
             text = self.a.text
@@ -660,9 +848,12 @@ class _Meetings:
                     break
         if not cands:
             return None
-        _, start, key = min(cands)
+        tier, start, key = min(cands)
+        found = self.g.places[key]
+        if tier == 2 and pair is not None and found.state and found.state not in pair:
+            return None  # an agency's dateline ("MOSCOW (Sputnik) -") far from the two states
         self.found_in["place"] = self.found_in["host"] = (self.sent_of[start],)
-        return self.g.places[key]
+        return found
 
     def label(self, sents: list[_Sent]) -> str | None:
         for s in sents:

@@ -22,6 +22,15 @@ def function_words(lang: str) -> frozenset[str]:
     return frozenset(tr_lower(f) for r in read_tsv(path) for f in forms(r["forms"]))
 
 
+@cache
+def foreign_letters() -> tuple[str, ...]:
+    """Letters of other Turkic Latin alphabets that Turkish does not use (``lang/tr/foreign_letters.tsv``)."""
+    from defkg.gazetteer import forms, read_tsv
+
+    path = Path(str(resources.files("defkg"))) / "lang" / "tr" / "foreign_letters.tsv"
+    return tuple(f for r in read_tsv(path) for f in forms(r["forms"]))
+
+
 def detect(text: str, source: str | None = None) -> str:
     """``"tr"`` or ``"en"``; ``InputError`` when the text is in neither."""
     head = text[:20000]
@@ -35,6 +44,9 @@ def detect(text: str, source: str | None = None) -> str:
     if max(tr, en) < max(2, 0.03 * total):
         raise InputError("unknown language (defkg reads Turkish and English reports)", source)
     lang = "tr" if tr > en else "en"
+    if lang == "tr" and sum(map(head.count, foreign_letters())) * 200 > max(len(head), 1):
+        # Azerbaijani, Turkmen...: Turkish letters and words, with letters Turkish never writes (ə)
+        raise InputError("unknown language (defkg reads Turkish and English reports)", source)
     # Turkish has letters no other Latin-script language shares (ğ, ı, ş together); English prose is
     # dense in its function words. Without them the text is in some third language.
     if len(words) > 30:

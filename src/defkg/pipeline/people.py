@@ -7,18 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from defkg.gazetteer import Gazetteer
+from defkg.gazetteer import Gazetteer, grammar, official_state
 from defkg.pipeline.tokens import Match, Token
 from defkg.textnorm import fold, tr_title
 
 TRIGGERS = frozenset({"rank", "title", "honorific", "role"})
 COUNTERPART = "counterpart"  # "his Serbian counterpart Bratislav Gašić", "Alman mevkidaşı Pistorius"
 CHAIN = frozenset({"state", "org", "title", "rank", "role", "honorific", "place"})
-CONNECTORS = frozenset({"ve", "and", "of", "the", "for", "&", "-", "de", "da", "in", "on", "to", "(", ")"})
-GENITIVE = ("nin", "nın", "nun", "nün", "in", "ın", "un", "ün", "s")
-PREPOSITIONS = frozenset({"at", "in", "to", "from", "on", "upon", "into", "with", "by"})
+CONNECTORS = frozenset({*grammar("connector"), "&", "-", "(", ")"})
+GENITIVE = grammar("genitive")
+PREPOSITIONS = frozenset(grammar("preposition"))
 DIPLOMATIC = ("ambassador", "consul", "attache", "charge")
-OUR = ("imiz", "ımız", "umuz", "ümüz", "miz", "mız", "muz", "müz")
+POST_TITLE = frozenset({"acting", "former", "retired"})  # cues that may stand between a title and the name
+OUR = grammar("our")
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,12 @@ def _month_as_name(c: _Ctx, m: Match, j: int) -> bool:
     )
 
 
+def _glued_particle(c: _Ctx, t: Token) -> bool:
+    """An Arabic article written onto the name: "elAtiyye", "alMazrouei"."""
+    b = t.base
+    return len(b) > 3 and b[:2].islower() and b[2].isupper() and b[:2] in c.g.particles
+
+
 def _name_run(c: _Ctx, k: int) -> tuple[int, int, bool] | None:
     """Token span of a name starting at k (skipping honorifics), or None."""
     toks, n = c.tokens, len(c.tokens)
@@ -103,13 +110,13 @@ def _name_run(c: _Ctx, k: int) -> tuple[int, int, bool] | None:
             break
         if (
             t.is_word
-            and (t.is_cap or t.is_upper)
+            and (t.is_cap or t.is_upper or _glued_particle(c, t))
             and not t.base.isdigit()
             and (t.key not in c.g.name_stop or m is not None)
         ):
             if first is None:
                 first = j
-            words += 1
+            words += t.key not in c.g.particles  # "Muhammed Bin Mubarek Fadhel Al Mazrouei"
             j += 1
             if t.suffix:
                 break
@@ -134,7 +141,11 @@ def _name_run(c: _Ctx, k: int) -> tuple[int, int, bool] | None:
             t.is_word
             and t.key in c.g.particles
             and j + 1 < n
-            and (toks[j + 1].is_cap or toks[j + 1].key == "-")
+            and (
+                toks[j + 1].is_cap
+                or toks[j + 1].key == "-"
+                or (toks[j + 1].key in c.g.particles and j + 2 < n and toks[j + 2].is_cap)  # "de la Maza"
+            )
         ):
             if first is None:
                 first = j
@@ -180,6 +191,15 @@ def _left_chain(c: _Ctx, start: int, taken: set[int], after_honorific: bool) -> 
         t = toks[j]
         if t.key == "-" and not (j and t.start == toks[j - 1].end):
             break  # a spaced dash ("RAWALPINDI – General ...") ends the phrase
+        before = c.covering.get(j - 1) if j else None
+        if (
+            t.key in ("and", "ve")
+            and before is not None
+            and before.has("state")
+            and before.start > 0
+            and toks[before.start - 1].key == "of"
+        ):
+            break  # "Minister X of Japan and Australian Minister Y": Japan is X's
         if t.key == "," and comma_ok and j > 0:
             # cross the comma only into a title: "the Chief of the Defence Staff, Air Chief Marshal X",
             # "Secretary of State for Defence of the United Kingdom, the Rt Hon X"
@@ -292,6 +312,10 @@ def _state_from_chain(chain: list[Match], c: _Ctx) -> tuple[str | None, str | No
     return own, accredited_to or (others[0] if others else None)
 
 
+def _is_counterpart(m: Match) -> bool:
+    return any(e.category == "cue" and e.key == COUNTERPART for e in m.entries)
+
+
 def _is_trigger(m: Match) -> bool:
     return any(e.category in TRIGGERS or (e.category == "cue" and e.key == COUNTERPART) for e in m.entries)
 
@@ -341,6 +365,7 @@ def find_people(
     g: Gazetteer,
     lang: str,
     home: str | None = None,
+    year: int | None = None,
 ) -> list[PersonMention]:
     covering: dict[int, Match] = {}
     for m in matches:
@@ -359,8 +384,12 @@ def find_people(
         nxt = starts.get(m.end)
         if nxt is not None and any(e.category in ("rank", "title", "role") for e in nxt.entries):
             continue  # the next trigger announces the name
-        run = _name_run(c, m.end)
-        if run is None and lang == "en" and m.has("title"):
+        after_title = m.end
+        post = starts.get(m.end)
+        if post is not None and any(e.category == "cue" and e.key in POST_TITLE for e in post.entries):
+            after_title = post.end  # "Savunma Bakanı Vekili Mark Esper"
+        run = _name_run(c, after_title)
+        if run is None and lang == "en" and (m.has("title") or _is_counterpart(m)):  # "his counterpart, B,"
             run = _apposed_name(c, m, starts)
         if run is None:
             continue
@@ -378,7 +407,58 @@ def find_people(
         left, leftmost = _left_chain(c, m.start, taken, m.has("honorific"))
         right = _right_chain(c, end)
         out.append(_mention(c, first, end, [m, *left], right, leftmost))
+    out = _co_chairs(c, out)
+    # a known office holder whose state the text leaves unsaid ("Deputy Prime Minister Marles")
+    out = [p if p.state else replace(p, state=official_state(p.key, year)) for p in out]
+    # "In Chile, Mr X met Defence Minister Y": the people met in a country named at the opening
+    out = [p if p.state else replace(p, state=_scene(c, p)) for p in out]
     return _corefer(c, out, taken)
+
+
+def _scene(c: _Ctx, p: PersonMention) -> str | None:
+    """The country a sentence opens in ("In Chile, ...", "On the Uruguay leg of the trip, ...",
+    "Kolombiya'da, ...") for a person named after its meeting word."""
+    toks = c.tokens
+    first = p.chain_start if p.chain_start >= 0 else p.start
+    j = first
+    while j > 0 and c.sent_of[j - 1] == p.sentence:
+        j -= 1
+    comma = next((k for k in range(j, min(first, j + 9)) if toks[k].key == ","), None)
+    if comma is None:
+        return None
+    opening = set()
+    for k in range(j, comma):
+        m = c.covering.get(k)
+        st = m.first("state") if m is not None else None
+        if st is not None and st.kind == "name":
+            opening.add(st.key)
+    if len(opening) != 1:
+        return None
+    meets = any((m := c.covering.get(k)) is not None and m.has("kind") for k in range(comma, first))
+    return opening.pop() if meets else None
+
+
+def _co_chairs(c: _Ctx, found: list[PersonMention]) -> list[PersonMention]:
+    """ "co-chaired by A and B", "A ve B'nin eş başkanlığında": a head cue of two people reaches the
+    second of a pair joined by "and"."""
+    out = list(found)
+    for i in range(1, len(out)):
+        prev, cur = out[i - 1], out[i]
+        if not prev.head_cue or cur.head_cue or prev.sentence != cur.sentence:
+            continue
+        # "A and Permanent Secretary (Defence), Singapore Mr B": the second one's post may stand between
+        between = c.tokens[prev.end : max(cur.start, prev.end)]
+        if not between or between[0].key not in ("and", "ve", "ile") or len(between) > 12:
+            continue
+        covered = [c.covering.get(t.position) for t in between]
+        if any(e.category in ("kind", "cue") for m in covered if m is not None for e in m.entries):
+            continue
+        opening = c.tokens[max(prev.chain_start, 0)].start
+        before = fold(c.text[max(0, opening - 40) : c.tokens[prev.end - 1].end])
+        after = fold(c.text[c.tokens[cur.end - 1].end : c.tokens[cur.end - 1].end + 40])
+        if any(w in before or w in after for w in c.g.co_chair):
+            out[i] = replace(cur, head_cue=True)
+    return out
 
 
 def _mention(
@@ -501,12 +581,20 @@ def same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if not a or not b:
         return False
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 2 and short[:-1] == long_[: len(short) - 1] and _suffixed(short[-1], long_[-1]):
+        return True  # "Lloyd James Austine ile": a case ending written without its apostrophe
     return (short[-1] == long_[-1] and set(short) <= set(long_)) or (
         len(short) == 1 and short[0] in long_[-2:]
     )
 
 
-SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+def _suffixed(a: str, b: str) -> bool:
+    """One surname is the other with a one- or two-letter case ending glued on."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 4 and long_.startswith(short) and 0 < len(long_) - len(short) <= 2
+
+
+SUFFIXES = frozenset(grammar("name-suffix"))
 
 
 def _surname(key: tuple[str, ...]) -> str:
@@ -517,7 +605,7 @@ def _surname(key: tuple[str, ...]) -> str:
 def _corefer(c: _Ctx, found: list[PersonMention], taken: set[int]) -> list[PersonMention]:
     """Give short mentions the full name, and find later untitled mentions of known people."""
     full: list[PersonMention] = []
-    for p in sorted(found, key=lambda p: -len(p.key)):
+    for p in sorted(found, key=lambda p: (-len(p.key), len(p.key[-1]))):
         if not any(
             same_person(p.key, q.key) and (p.state is None or q.state is None or p.state == q.state)
             for q in full

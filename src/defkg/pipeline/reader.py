@@ -190,7 +190,7 @@ def make_article(body: str, meta: dict[str, str], source: str | None) -> Article
         title=(clean(title).strip() or None) if title else None,
         publisher=meta.get("publisher") or None,
         source=source,
-        sentences=sentences.split(text),
+        sentences=sentences.split(text, lang),
     )
 
 

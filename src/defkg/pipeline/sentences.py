@@ -16,14 +16,21 @@ _ABBREV = re.compile(
 )
 
 
-def split(text: str) -> tuple[Sentence, ...]:
-    """Split ``text`` into sentences with their character offsets."""
+_NUMBER_END = re.compile(r"\b\d{1,3}\.$")
+
+
+def split(text: str, lang: str = "tr") -> tuple[Sentence, ...]:
+    """Split ``text`` into sentences with their character offsets. Turkish writes ordinals as a
+    number and a full stop ("2. Ordu"); English does not, so there a number closes a sentence
+    ("on Jan. 5. They met")."""
     out: list[Sentence] = []
     start = 0
     pieces: list[tuple[int, int]] = []
     for m in _BOUNDARY.finditer(text):
         end = m.start()
-        if "\n" not in m.group(0) and _ABBREV.search(text[max(0, end - 12) : end]):
+        before = text[max(0, end - 12) : end]
+        ordinal_ok = not (lang == "en" and _NUMBER_END.search(before))
+        if "\n" not in m.group(0) and _ABBREV.search(before) and ordinal_ok:
             continue  # "Dr. Christian", "2. Başkanı", "W. White"
         pieces.append((start, end))
         start = m.end()
