@@ -130,10 +130,15 @@ def test_timeline_agrees_with_state_pairs(
         assert Span.of(dates) == pairs[(a, b)], (a, b)
 
 
-def test_analyse_pair_agrees_with_state_pairs(store: Path, pairs: dict[tuple[str, str], Span]) -> None:
+def test_analyse_pair_agrees_with_state_pairs(
+    store: Path, pairs: dict[tuple[str, str], Span], timeline_rows: list[dict[str, str]]
+) -> None:
+    """`analyse --pair`: its meetings (the timeline also lists agreements signed and exercises held)."""
+    meetings = {r["meeting"] for r in timeline_rows}
     with Store(store, read_only=True) as st:
         for a, b in _busiest(pairs):
-            entries = analysis.timeline(st, a, b)
+            entries = [e for e in analysis.timeline(st, a, b) if e.meeting in meetings]
+            assert len({e.meeting for e in entries}) == len(entries), (a, b)
             assert Span.of([e.date for e in entries]) == pairs[(a, b)], (a, b)
 
 
