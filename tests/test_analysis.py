@@ -80,7 +80,7 @@ ARTICLES = [
                 date(2024, 6, 10),
                 [
                     ("Ayşe Demir", "TUR", "tur-mod", "Ministry of National Defence", True),
-                    ("Klaus Weber", "DEU", "deu-mod", "Federal Ministry of Defence", True),
+                    ("Klaus Weber", "DEU", "deu-bmvg", "Federal Ministry of Defence", True),
                 ],
                 [],
             ),
@@ -288,7 +288,7 @@ def test_ego_network_of_person(store):
         "Klaus Weber",
         "Ayşe Demir",
         "Germany",
-        "Ministry of Defence (Germany)",
+        "Federal Ministry of Defence",
     }
 
 

@@ -291,5 +291,7 @@ def test_lang_binds_the_lang_variable(kg: defkg.KnowledgeGraph, lang: str, label
     sparql = "SELECT DISTINCT ?l WHERE { dkr:state\\/GBR rdfs:label ?l FILTER(LANG(?l) = ?lang) }"
     assert kg.query(sparql, lang=lang).column("l") == [label]
     assert f'VALUES ?lang {{ "{lang}" }}' in kg.sparql("meetings", lang=lang)  # named queries too
+    plain = "SELECT ?m WHERE { ?m a dk:Meeting }"
+    assert kg.sparql(plain, lang=lang) == plain  # a query that takes no lang is left alone
     with pytest.raises(QueryError, match="one of en, tr"):
         kg.query(sparql, lang="en') }")

@@ -72,6 +72,25 @@ def test_extract_then_load_equals_ingest(
     assert _quads(tmp_path / "store") == local[0]
 
 
+def test_shards_with_their_entity_graph_are_the_whole_dataset(
+    inputs: list[Path], local: tuple[set[str], int], tmp_path: Path
+) -> None:
+    """What another store's loader gets from the shards alone (entities.nq included): every quad
+    of a local ingest but the ontology's."""
+    from defkg.entities import ENTITY_GRAPH
+    from defkg.ingest import ONTOLOGY_GRAPH
+
+    report = shards.extract(inputs, tmp_path / "shards", jobs=2, limit=5000)
+    assert report.entities == tmp_path / "shards" / "entities.nq"
+    other = ox.Store()  # in memory, Oxigraph's own loader
+    for f in sorted((tmp_path / "shards").glob("*.nq")):
+        other.bulk_load(path=str(f), format=ox.RdfFormat.N_QUADS)
+    theirs = {str(q) for q in other}
+    ours = {q for q in local[0] if f"<{ONTOLOGY_GRAPH}>" not in q}
+    assert any(f"<{ENTITY_GRAPH}>" in q for q in theirs)
+    assert theirs == ours
+
+
 def test_a_shard_is_plain_nquads_with_its_graph_index(inputs: list[Path], tmp_path: Path) -> None:
     report = shards.extract(inputs[:1], tmp_path / "shards", jobs=1, limit=3000)
     for shard in report.shards:

@@ -14,7 +14,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from defkg import iris, validate
-from defkg.pipeline import triples
+from defkg.pipeline import triples, triples_engagements
 from defkg.vocab import DK, ONTOLOGY_IRI, PREFIXES, WD
 from test_shapes import SAMPLES, sample_graph
 
@@ -32,7 +32,11 @@ SKOS = Namespace(PREFIXES["skos"])
 TERMS = sorted(DK.__annotations__)
 STATUS = sorted(triples._STATUS)
 STANCE_KINDS = ["Support", "Opposition", "Concern", "Condemnation", "Agreement", "Commitment"]
-INDIVIDUALS = STATUS + STANCE_KINDS + ["RankScheme"]
+# agreement kinds and exercise domains (defkg.pipeline.triples_engagements)
+ENGAGEMENT_INDIVIDUALS = sorted(triples_engagements.AGREEMENT_KINDS) + sorted(
+    str(v).rsplit("#", 1)[1] for v in triples_engagements.DOMAINS.values()
+)
+INDIVIDUALS = STATUS + STANCE_KINDS + ["RankScheme"] + ENGAGEMENT_INDIVIDUALS
 MEETING_KINDS = [
     "Consultations",
     "OfficialVisit",

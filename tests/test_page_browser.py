@@ -199,7 +199,7 @@ def test_person_engagements(tab):
     assert starts == ["2025-01-15 talks", "undated talks"]
     # her organisation: its people's engagements
     tab.page.locator("#defkg-info-body dd button", has_text="Ministry of Defence").click()
-    assert tab.info().startswith("Ministry of Defence")
+    assert tab.info().startswith("UK Ministry of Defence")  # gbr-mod, as the entity layer names it
     assert tab.page.locator("li.defkg-engagement").count() == 3  # John Smith's and Mary Jones's
     assert tab.clean()
 

@@ -430,3 +430,27 @@ def test_cli_runs_long_one_line_sparql(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["query", LONG, "--store", str(tmp_path / "s"), "--format", "csv"])
     assert res.exit_code == 0, res.output
     assert res.stdout.splitlines() == ["article", "http://x/a"]
+
+
+# --- named queries stay portable (what Virtuoso answers differently; tests/test_virtuoso.py runs them) ---
+
+NOT_PORTABLE = [
+    # a FILTER inside OPTIONAL that reads ?lang from outside: Virtuoso drops every optional row
+    (
+        r"OPTIONAL\s*\{(?:[^{}]|\{[^{}]*\})*?FILTER[^{}]*?\?lang",
+        "BIND(LANG(?label) AS ?lang) inside OPTIONAL",
+    ),
+    (r"\bSAMPLE\s*\(", "MIN(STR(...)): SAMPLE picks another value on each server"),
+    (r"\bGROUP_CONCAT\s*\(", "MIN/MAX: the order of GROUP_CONCAT is the server's"),
+    (r"BIND\s*\(\s*EXISTS", "xsd:boolean(EXISTS {...}): Virtuoso answers a bare EXISTS as 1/0 integers"),
+]
+
+
+@pytest.mark.parametrize("name", sorted(queries.named_queries()))
+def test_named_queries_avoid_what_servers_answer_differently(name: str) -> None:
+    text = "\n".join(
+        ln for ln in queries.named_queries()[name].text.splitlines() if not ln.lstrip().startswith("#")
+    )
+    for pattern, instead in NOT_PORTABLE:
+        m = re.search(pattern, text, re.IGNORECASE)
+        assert m is None, f"{name}: {m.group(0)[:60]!r}; write {instead}"  # type: ignore[union-attr]

@@ -602,7 +602,58 @@ def timeline(store: Store, a: str, b: str) -> list[TimelineEntry]:
                 meeting=m,
             )
         )
+    out += engagements_between(store, a, b)  # agreements signed and exercises held beside the meetings
     return sorted(out, key=lambda e: (e.date == "", e.date, e.meeting))
+
+
+_ENGAGEMENTS_BETWEEN = """
+SELECT ?e ?kind ?date ?label ?place ?status ?article ?url ?headline WHERE {
+  ?sa dk:iso3 ?a . ?sb dk:iso3 ?b .
+  { ?e a dk:DefenceAgreement ; dk:party ?sa , ?sb ; dk:agreementKind ?k .
+    BIND(STRAFTER(STR(?k), "#") AS ?kind) OPTIONAL { ?e dk:signedOn ?date } }
+  UNION { ?e a dk:Exercise ; dk:exerciseState ?sa , ?sb . BIND("Exercise" AS ?kind)
+          OPTIONAL { ?e schema:startDate ?date } }
+  OPTIONAL { ?e rdfs:label ?label }
+  OPTIONAL { ?e schema:location ?p . ?p rdfs:label ?place . FILTER(LANGMATCHES(LANG(?place), "en")) }
+  OPTIONAL { ?e dk:status ?st . ?st rdfs:label ?status . FILTER(LANGMATCHES(LANG(?status), "en")) }
+  OPTIONAL { ?e dk:reportedIn ?article . OPTIONAL { ?article schema:url ?url }
+             OPTIONAL { ?article schema:headline ?headline } }
+}"""
+
+
+_ENGAGEMENT_FIELDS = ("kind", "date", "label", "place", "status", "article", "url", "headline")
+
+
+def engagements_between(store: Store, a: str, b: str) -> list[TimelineEntry]:
+    """The agreements signed and exercises held by states ``a`` and ``b`` (ISO alpha-3 codes), as
+    timeline entries (kind: the agreement's kind, or ``Exercise``)."""
+    a, b = check_iso3(a), check_iso3(b)
+    sparql = _ENGAGEMENTS_BETWEEN.replace("?a .", f'"{a}" .', 1).replace("?b .", f'"{b}" .', 1)
+    found: dict[str, dict[str, set[str]]] = {}
+    try:
+        for sol in store.query(sparql):
+            row = [sol[i].value if sol[i] is not None else "" for i in range(9)]
+            f = found.setdefault(row[0], {})
+            for name, value in zip(_ENGAGEMENT_FIELDS, row[1:], strict=True):
+                if value:
+                    f.setdefault(name, set()).add(value)
+    except (SyntaxError, OSError) as e:
+        raise QueryError(f"analysis query failed: {e}") from e
+    first = lambda f, k: min(f.get(k, {""}))  # noqa: E731
+    return [
+        TimelineEntry(
+            date=first(f, "date")[:10],
+            kind=first(f, "kind"),
+            label=first(f, "label"),
+            place=first(f, "place"),
+            status=first(f, "status"),
+            articles=len(f.get("article", ())),
+            url=first(f, "url"),
+            headline=first(f, "headline"),
+            meeting=e,
+        )
+        for e, f in found.items()
+    ]
 
 
 def _taking_part(g: nx.DiGraph, meeting: str) -> set[str]:

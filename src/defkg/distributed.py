@@ -94,6 +94,9 @@ def extract(
     for future in pending:
         settle(future)
     report.shards.sort(key=lambda f: f.name)
+    if report.shards:
+        shards.drop_superseded(report.shards)
+        report.entities = shards.write_entities(target, report.mentions)
     return report
 
 

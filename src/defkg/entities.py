@@ -286,7 +286,7 @@ def describe(iri: str, seen: Iterable[Form] = ()) -> list[Triple]:
         seen = []  # described from the reference data alone, whatever the articles wrote
     fallback = preferred(f for f, _ in seen) or key
     if fn is None or not known:
-        _unknown(d, kind, seen)
+        _unknown(d, kind, key, seen)
     else:
         fn(d, key, seen)
     return d.done(fallback)
@@ -299,7 +299,7 @@ def _by_lang(seen: Iterable[Form]) -> dict[str, list[str]]:
     return out
 
 
-def _unknown(d: _Desc, kind: str, seen: list[Form]) -> None:
+def _unknown(d: _Desc, kind: str, key: str, seen: list[Form]) -> None:
     cls = {
         "state": DK.State,
         "org": DK.Organization,
@@ -310,6 +310,10 @@ def _unknown(d: _Desc, kind: str, seen: list[Form]) -> None:
         "person": DK.Official,
     }.get(kind, DK.Topic)
     d.add(RDF.type, cls)
+    if kind == "org":  # a body of a state by a key of its own: "deu-bmvg"
+        state = key.partition("-")[0].upper()
+        if "-" in key and state in reference_states():
+            d.add(DK.ofState, URIRef(RESOURCE_BASE + "state/" + state))
     for lang, texts in _by_lang(seen).items():
         d.label(lang, preferred(texts))
         d.alts(lang, texts)
@@ -520,19 +524,25 @@ def _term(t: Any) -> tuple[str, str | None]:
 
 def refresh(store: Any, iris: Iterable[str]) -> None:
     """Describe again the given entities in the store's entity graph from the article graphs it
-    holds now (an entity no article refers to any more is removed), in one transaction."""
+    holds now (an entity no article refers to any more is removed), in one transaction.
+
+    An entity described from the reference data alone (``needs_forms`` false) has the same
+    description whoever refers to it: it is only added when first referred to and removed when no
+    longer; the others (people) are described again from all the forms the articles used."""
     from defkg.ingest import ntriples
 
     todo = sorted(i for i in set(iris) if i.startswith(RESOURCE_BASE))
     if not todo:
         return
-    deletes, inserts = [], []
+    deletes: list[str] = []
+    triples: list[Triple] = []
     for chunk in _chunks(todo):
-        q = (
-            f"SELECT ?e WHERE {{ VALUES ?e {{ {_values(chunk)} }} "
-            f"FILTER EXISTS {{ GRAPH ?g {{ ?e <{_MENTIONED_AS}> ?f }} }} }}"
-        )
+        values = _values(chunk)
+        mentioned = f"GRAPH ?g {{ ?e <{_MENTIONED_AS}> ?f }}"
+        q = f"SELECT ?e WHERE {{ VALUES ?e {{ {values} }} FILTER EXISTS {{ {mentioned} }} }}"
         alive = {sol[0].value for sol in store.query(q, union=False)}
+        q = f"SELECT DISTINCT ?e WHERE {{ VALUES ?e {{ {values} }} GRAPH <{ENTITY_GRAPH}> {{ ?e ?p ?o }} }}"
+        present = {sol[0].value for sol in store.query(q, union=False)}
         with_forms = [i for i in chunk if i in alive and needs_forms(i)]
         seen: dict[str, set[Form]] = {i: set() for i in with_forms}
         if with_forms:
@@ -542,14 +552,25 @@ def refresh(store: Any, iris: Iterable[str]) -> None:
             )
             for sol in store.query(q, union=False):
                 seen[sol[0].value].add(_term(sol[1]))
-        deletes.append(
-            f"DELETE {{ GRAPH <{ENTITY_GRAPH}> {{ ?e ?p ?o }} }} WHERE {{ VALUES ?e {{ {_values(chunk)} }} "
-            f"GRAPH <{ENTITY_GRAPH}> {{ ?e ?p ?o }} }}"
-        )
-        triples = [t for i in sorted(alive) for t in describe(i, seen.get(i, ()))]
-        if triples:
-            inserts.append(f"INSERT DATA {{ GRAPH <{ENTITY_GRAPH}> {{\n{ntriples(triples)}}} }}")
-    store.update(" ;\n".join(deletes + inserts))
+        gone = [i for i in chunk if i in present and (i not in alive or i in seen)]
+        if gone:
+            deletes.append(
+                f"DELETE {{ GRAPH <{ENTITY_GRAPH}> {{ ?e ?p ?o }} }} "
+                f"WHERE {{ VALUES ?e {{ {_values(gone)} }} GRAPH <{ENTITY_GRAPH}> {{ ?e ?p ?o }} }}"
+            )
+        for i in chunk:
+            if i in seen:
+                triples.extend(describe(i, seen[i]))
+            elif i in alive and i not in present:
+                triples.extend(_reference_description(i))
+    inserts = [f"INSERT DATA {{ GRAPH <{ENTITY_GRAPH}> {{\n{ntriples(triples)}}} }}"] if triples else []
+    if deletes or inserts:
+        store.update(" ;\n".join(deletes + inserts))
+
+
+@lru_cache(maxsize=16384)
+def _reference_description(iri: str) -> tuple[Triple, ...]:
+    return tuple(describe(iri))
 
 
 def rebuild(store: Any) -> None:

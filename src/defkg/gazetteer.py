@@ -126,6 +126,14 @@ def officials() -> tuple[Official, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def _officials_by_surname() -> dict[str, list[Official]]:
+    out: dict[str, list[Official]] = {}
+    for o in officials():
+        out.setdefault(o.key[-1], []).append(o)
+    return out
+
+
 def official_state(key: tuple[str, ...], year: int | None = None) -> str | None:
     """The state of the known office holder a name refers to (full name, or a surname alone when all
     holders of that surname served one state), in office around ``year`` when it is known."""
@@ -133,7 +141,7 @@ def official_state(key: tuple[str, ...], year: int | None = None) -> str | None:
         return None
     flat = tuple(w for part in key for w in part.replace("-", " ").split())
     found = set()
-    for o in officials():
+    for o in _officials_by_surname().get(flat[-1], ()):
         if year is not None and not (o.start - 1 <= year <= (o.end or 9999) + 1):
             continue
         short, long_ = (flat, o.key) if len(flat) <= len(o.key) else (o.key, flat)

@@ -159,8 +159,46 @@ class MeetingFact:
 
 
 @dataclass(frozen=True)
+class AgreementFact:
+    """An agreement the article reports signed (or initialled) between states."""
+
+    kind: str  # DefenceCooperationAgreement | MemorandumOfUnderstanding | ImplementingArrangement |
+    # StatusOfForcesAgreement | ProcurementContract | OtherAgreement
+    states: tuple[str, ...]  # iso3 codes of the parties, sorted
+    title: str  # as written
+    subject: str | None = None  # what it covers, as written ("on defence industry cooperation")
+    signed: date | None = None
+    place: PlaceRef | None = None
+    signatories: tuple[Person, ...] = ()
+    meeting: int | None = None  # index into Extraction.meetings of the meeting it was signed at
+    status: str = "Reported"  # Reported | Recalled (signed earlier and only recalled)
+    evidence: Evidence = ()
+    # where single facts were read: "signed", "place", "states" -> sentence indexes
+    fact_evidence: dict[str, Evidence] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class ExerciseFact:
+    """A military exercise held (or announced, with its dates or name) by two or more states."""
+
+    states: tuple[str, ...]  # iso3 codes of the participating states, sorted
+    name: str | None = None  # as written ("Zapad-2025", "Exercise Sampriti")
+    observers: tuple[str, ...] = ()
+    host: str | None = None
+    start: date | None = None
+    end: date | None = None
+    place: PlaceRef | None = None
+    domain: str | None = None  # Land | Maritime | Air | Joint
+    status: str = "Reported"  # Reported (held or under way) | Planned
+    evidence: Evidence = ()
+    fact_evidence: dict[str, Evidence] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
 class Extraction:
     article: Article
     meetings: tuple[MeetingFact, ...] = ()
     mentions: tuple[Mention, ...] = ()
     states: dict[str, StateRef] = field(default_factory=dict, compare=False, hash=False)
+    agreements: tuple[AgreementFact, ...] = ()
+    exercises: tuple[ExerciseFact, ...] = ()

@@ -14,9 +14,17 @@ transaction, as ``ingest`` does; so loading shards gives the store a local ``ing
 same inputs would give (a later article of the same id wins: within a shard, the extractor
 keeps the last; across shards, the later shard).
 
+The entity graph (``defkg.entities``): article graphs only name the entities they refer to
+(with the forms they used, ``dk:mentionedAs``); their descriptions live in one graph of their
+own, a function of those forms. ``extract`` also writes ``entities.nq``, the entity graph of
+the extracted articles, so that the shards hold a whole dataset. ``load`` does not load it:
+the store describes the entities of what it loads again, from every article graph it holds
+(``Store.keeping_entities``), as ``ingest`` does.
+
 The files are plain N-Quads: any RDF store's loader reads them too, e.g. a shared Oxigraph
-server's ``oxigraph load --location DIR --file part-00000.nq`` (the ontology graph then has to
-be loaded once as well: ``ontology/defkg.ttl`` into graph ``https://w3id.org/defkg/ontology``).
+server's ``oxigraph load --location DIR --file shards/*.nq`` (``entities.nq`` included; the
+ontology graph then has to be loaded once as well: ``ontology/defkg.ttl`` into graph
+``https://w3id.org/defkg/ontology``).
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from defkg import ingest as _ingest
 from defkg.errors import DefkgError, InputError
 from defkg.store import BULK_QUADS, Store
 
+ENTITIES = "entities"  # the entity graph's shard: entities.nq
 SHARD_QUADS = 400_000  # quads per shard at most (a shard is one atomic bulk load: below BULK_QUADS)
 SUFFIX = ".nq"
 INDEX_SUFFIX = ".graphs"
@@ -46,6 +55,9 @@ class ShardReport:
     errors: list[DefkgError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     chars: int = 0
+    # (entity IRI, form) pairs of the written graphs, as ``entities.entity_graph`` takes them
+    mentions: set[tuple[str, tuple[str, str | None]]] = field(default_factory=set)
+    entities: Path | None = None  # the entity graph's shard (extract)
 
     @property
     def ok(self) -> bool:
@@ -59,6 +71,7 @@ class ShardReport:
         self.errors += other.errors
         self.warnings += other.warnings
         self.chars += other.chars
+        self.mentions |= other.mentions
 
 
 class ShardWriter:
@@ -76,6 +89,7 @@ class ShardWriter:
         self.items: dict[str, tuple[bytes, int]] = {}
         self.size = 0
         self.written: list[Path] = []
+        self.mentions: set[tuple[str, tuple[str, str | None]]] = set()
 
     def add(self, graph_iri: str, nq: bytes, quads: int) -> None:
         old = self.items.pop(graph_iri, None)
@@ -89,6 +103,7 @@ class ShardWriter:
     def flush(self) -> None:
         if not self.items:
             return
+        self.mentions |= mentions(nq for nq, _ in self.items.values())
         path = self.out / f"{self.prefix}-{len(self.written):05d}{SUFFIX}"
         index = path.with_suffix(INDEX_SUFFIX)
         tmp, tmp_index = path.with_name(path.name + ".part"), index.with_name(index.name + ".part")
@@ -131,7 +146,43 @@ def collect(
         if progress:
             progress(report)
     report.shards = writer.close()
+    report.mentions = writer.mentions
     return report
+
+
+def mentions(payloads: Iterable[bytes]) -> set[tuple[str, tuple[str, str | None]]]:
+    """The (entity IRI, form) pairs of article graphs given as N-Quads (their ``dk:mentionedAs``
+    quads; the form only for entities described from forms, as ``entities.rebuild`` reads them)."""
+    import pyoxigraph as ox
+
+    from defkg import entities
+    from defkg.vocab import DK
+
+    marker = f" <{DK.mentionedAs}> ".encode()
+    lines = [ln for nq in payloads for ln in nq.split(b"\n") if marker in ln]
+    out: set[tuple[str, tuple[str, str | None]]] = set()
+    if not lines:
+        return out
+    for q in ox.parse(b"\n".join(lines) + b"\n", format=ox.RdfFormat.N_QUADS):
+        iri, form = q.subject.value, q.object
+        keep = entities.needs_forms(iri) and isinstance(form, ox.Literal)
+        out.add((iri, (form.value, form.language or None) if keep else ("", None)))
+    return out
+
+
+def write_entities(out: str | os.PathLike[str], found: Iterable[tuple[str, tuple[str, str | None]]]) -> Path:
+    """Write ``out/entities.nq``: the entity graph of the given mentions (``ShardReport.mentions``)."""
+    from defkg import entities
+
+    writer = ShardWriter(out, ENTITIES, limit=BULK_QUADS)
+    triples = list(entities.entity_graph(found))
+    writer.add(entities.ENTITY_GRAPH, _ingest.nquads(triples, entities.ENTITY_GRAPH), len(triples))
+    writer.mentions = set()
+    path = writer.close()[0]
+    final = path.with_name(ENTITIES + SUFFIX)
+    os.replace(path.with_suffix(INDEX_SUFFIX), final.with_suffix(INDEX_SUFFIX))
+    os.replace(path, final)
+    return final
 
 
 def extract(
@@ -143,13 +194,42 @@ def extract(
     limit: int = SHARD_QUADS,
     progress: Callable[[ShardReport], None] | None = None,
 ) -> ShardReport:
-    """Extract every article under ``paths`` into N-Quads shards in ``out`` (errors are collected)."""
+    """Extract every article under ``paths`` into N-Quads shards in ``out``, and their entity graph
+    into ``out/entities.nq`` (errors are collected)."""
     jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
     results = _ingest._results(_ingest._units(paths), validate, jobs)
     try:
-        return collect(results, ShardWriter(out, prefix, limit), progress)
+        report = collect(results, ShardWriter(out, prefix, limit), progress)
     finally:
         results.close()
+    if report.shards:
+        drop_superseded(report.shards)
+        report.entities = write_entities(out, report.mentions)
+    return report
+
+
+def drop_superseded(files: list[Path]) -> int:
+    """Remove from each shard the graphs a later shard of ``files`` (in load order) holds again: the
+    same article came twice, and the later one wins, as in ``ingest``; so that the shards are a
+    dataset for any loader, not only for ``load``. Rare: shards are read only where it happens.
+    Returns how many graphs were dropped."""
+    seen: set[str] = set()
+    dropped = 0
+    for shard in sorted(files, key=lambda f: f.name, reverse=True):
+        graphs = _graphs_of(shard)
+        again = {g for g in graphs if g in seen}
+        seen.update(graphs)
+        if not again:
+            continue
+        _, rest = _split_by_graph(shard, again)
+        index = shard.with_suffix(INDEX_SUFFIX)
+        tmp, tmp_index = shard.with_name(shard.name + ".part"), index.with_name(index.name + ".part")
+        tmp.write_bytes(b"".join(rest))
+        tmp_index.write_text("".join(f"{g}\n" for g in graphs if g not in again), encoding="utf-8")
+        os.replace(tmp_index, index)
+        os.replace(tmp, shard)
+        dropped += len(again)
+    return dropped
 
 
 def shard_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -216,8 +296,12 @@ def load(
         if _ingest.ONTOLOGY_GRAPH not in store.graphs():
             _ingest.ensure_ontology(store)
         before = store.disk_bytes()
+        from defkg.entities import ENTITY_GRAPH
+
         for shard in files:
             graphs = _graphs_of(shard)
+            if graphs == [ENTITY_GRAPH]:
+                continue  # the store describes the entities of what it loads itself
             old = {g for g in graphs if store.has_graph(g)}
             with store.keeping_entities(graphs, existing=bool(old)):  # the entity graph follows
                 if not old:

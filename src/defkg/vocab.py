@@ -49,6 +49,33 @@ class DK(DefinedNamespace):
     Stance: URIRef
     StanceKind: URIRef
     Place: URIRef
+    # --- classes: agreements and exercises
+    Engagement: URIRef
+    DefenceAgreement: URIRef
+    Exercise: URIRef
+    AgreementKind: URIRef
+    MilitaryDomain: URIRef
+    DefenceCooperationAgreement: URIRef
+    MemorandumOfUnderstanding: URIRef
+    ImplementingArrangement: URIRef
+    StatusOfForcesAgreement: URIRef
+    ProcurementContract: URIRef
+    OtherAgreement: URIRef
+    LandDomain: URIRef
+    MaritimeDomain: URIRef
+    AirDomain: URIRef
+    JointDomain: URIRef
+    # --- agreement and exercise properties
+    agreementKind: URIRef
+    party: URIRef
+    signatory: URIRef
+    signedDuring: URIRef
+    signedOn: URIRef
+    agreementSubject: URIRef
+    exerciseState: URIRef
+    observerState: URIRef
+    exerciseHost: URIRef
+    militaryDomain: URIRef
     # --- classes: provenance
     Article: URIRef
     Evidence: URIRef

@@ -76,12 +76,12 @@ def command(
         click.echo("defkg: " + " ".join(str(e).split("\n")), err=True)
     for w in report.warnings:
         click.echo("defkg: warning: " + " ".join(str(w).split("\n")), err=True)
-    for shard in report.shards:
+    for shard in [*report.shards, *([report.entities] if report.entities else [])]:
         click.echo(str(shard))
     if not quiet:
         click.echo(
             f"extracted {report.articles} article(s): {report.meetings} meeting(s), {report.quads} quads "
-            f"in {len(report.shards)} shard(s) in {out}",
+            f"in {len(report.shards)} shard(s) and their entity graph in {out}",
             err=True,
         )
     if report.errors:

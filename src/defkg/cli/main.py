@@ -27,6 +27,7 @@ COMMANDS = (
     "view",
     "push",
     "serve",
+    "dataset",
 )
 
 EPILOG = """\b

@@ -26,6 +26,7 @@ from defkg.model import (
     Stance,
     TopicRef,
 )
+from defkg.pipeline.agreements import engagements
 from defkg.pipeline.dates import DateMention, find_dates, publication_date
 from defkg.pipeline.people import GENITIVE, PersonMention, find_people
 from defkg.pipeline.tokens import Match, Token, find, tokenize
@@ -155,8 +156,6 @@ def extract(article: Article) -> Extraction:
         people = [p for p in people if p.sentence < end]
         dates = [d for d in dates if d.char_start < article.sentences[end].start]
     sents = [_Sent(i) for i in range(max(len(article.sentences), 1))]
-    for s in sents:
-        s.first_token = -1
     for m in matches:
         s = sents[min(sent_of[m.start], len(sents) - 1)]
         s.matches.append(m)
@@ -169,17 +168,22 @@ def extract(article: Article) -> Extraction:
                 if e.key in ("planned", "recalled"):
                     s.time_cues.append((m.start, m.end))
                     s.participle.append(tokens[m.end - 1].key.endswith(PARTICIPLE))
-    for i, t in enumerate(sent_of):
-        s = sents[min(t, len(sents) - 1)]
-        if s.first_token < 0:
-            s.first_token = i
-        s.last_token = i
+    for s in sents:  # sent_of never decreases: each sentence's tokens are one run
+        s.first_token = bisect.bisect_left(sent_of, s.index)
+        s.last_token = bisect.bisect_right(sent_of, s.index) - 1
         s.verb_final = article.language == "tr"
     _signings(sents, people)
     builder = _Meetings(article, g, tokens, matches, sent_of, sents, dates, people, home)
     meetings = builder.build()
     # all the gazetteer's states, so that the graph describes every state it refers to
-    return Extraction(article=article, meetings=tuple(meetings), states=g.states)
+    found = engagements(article, g, tokens, matches, sent_of, dates, people, tuple(meetings))
+    return Extraction(
+        article=article,
+        meetings=tuple(meetings),
+        states=g.states,
+        agreements=found.agreements,
+        exercises=found.exercises,
+    )
 
 
 def _signings(sents: list[_Sent], people: list[PersonMention]) -> None:

@@ -35,6 +35,7 @@ from defkg.model import (
     StateRef,
     TopicRef,
 )
+from defkg.pipeline import triples_engagements
 from defkg.vocab import DK, SDO, bind_prefixes
 
 _MEETING_KINDS = {
@@ -344,6 +345,7 @@ def build(extraction: Extraction) -> ArticleGraph:
     b.article_node()
     for i, m in enumerate(extraction.meetings):
         b.meeting(m, i)
+    triples_engagements.add(b, extraction)  # agreements and exercises
     return b.result()
 
 

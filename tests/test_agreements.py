@@ -1,0 +1,145 @@
+"""Agreements signed: our own short reports in English and Turkish, each with the agreements
+it must give (parties, kind, signing date) and reports that must give none (plans, renewals,
+negotiations, agreements only in force or signed in some earlier year)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from defkg.pipeline.events import extract
+from defkg.pipeline.reader import read_text
+
+
+def agreements(text: str, published: str = "2024-05-14", url: str = "https://example.org/a"):
+    article = read_text(text, "test", {"published": published, "url": url})
+    return extract(article)
+
+
+SIGNED = [
+    (  # the agreement named only as the subject of the protocol signed is not a second document
+        "tr",
+        "Görüşmenin ardından Türkiye ile Arnavutluk arasında askeri işbirliği anlaşmasına ilişkin uygulama "
+        "protokolü imzalandı.",
+        [(("ALB", "TUR"), "ImplementingArrangement", None)],
+    ),
+    (  # the signing day from a weekday in the signing sentence
+        "en",
+        "Norway and Poland sign naval training deal\n\n"
+        "OSLO — Norwegian Defence Minister Ola Brekke and his Polish counterpart Jan Wiśniak signed a "
+        "memorandum of understanding on naval training cooperation in Oslo on Monday.\n"
+        "The two ministers also discussed the security of the Baltic Sea.",
+        [(("NOR", "POL"), "MemorandumOfUnderstanding", date(2024, 5, 13))],
+    ),
+    (  # two documents in one sentence are two agreements
+        "en",
+        "Brazilian Defence Minister Paulo Andrade and Argentine Defence Minister Luis Ferro signed a defence "
+        "cooperation agreement and a protocol on logistics support in Brasília on 2 May 2024.",
+        [
+            (("ARG", "BRA"), "DefenceCooperationAgreement", date(2024, 5, 2)),
+            (("ARG", "BRA"), "ImplementingArrangement", date(2024, 5, 2)),
+        ],
+    ),
+    (  # "the two countries": the parties and the date come from the meeting the report tells of
+        "en",
+        "Estonian Defence Minister Kaarel Tamm met Latvian Defence Minister Andris Ozols in Tallinn on "
+        "3 May 2024.\nAt the end of their talks the two ministers signed an agreement on air defence "
+        "cooperation between the two countries.",
+        [(("EST", "LVA"), "DefenceCooperationAgreement", date(2024, 5, 3))],
+    ),
+    (  # one agreement told of three times (a headline, the lead, "the SOFA")
+        "en",
+        "Japan, Philippines sign status of forces agreement\n\n"
+        "Japan and the Philippines today signed a Status of Forces Agreement that lets their troops "
+        "train in each other's territory.\nThe SOFA was signed by the two defence ministers in Manila.",
+        [(("JPN", "PHL"), "StatusOfForcesAgreement", date(2024, 5, 14))],
+    ),
+    (
+        "tr",
+        "Milli Savunma Bakanı Yaşar Güler, Gürcistan Savunma Bakanı Irakli Beridze ile Ankara'da bir araya "
+        "geldi.\nGörüşmenin ardından iki bakan tarafından Askeri Eğitim İşbirliği Mutabakat Muhtırası "
+        "imzalandı.",
+        [(("GEO", "TUR"), "MemorandumOfUnderstanding", None)],
+    ),
+    (
+        "tr",
+        "Azerbaycan ile Türkiye arasında 10 Mayıs 2024 tarihinde Bakü'de Askeri Çerçeve Anlaşması imzalandı.",
+        [(("AZE", "TUR"), "DefenceCooperationAgreement", date(2024, 5, 10))],
+    ),
+    (  # a bare "anlaşma" after the titled one is the same document
+        "tr",
+        "Macaristan ile Sırbistan savunma bakanları dün Belgrad'da Savunma Sanayii İşbirliği Anlaşması "
+        "imzaladı.\nAnlaşma, iki ülke savunma sanayileri arasında ortak üretimi öngörüyor.\n"
+        "Bakanlar anlaşmayı imzaladıktan sonra basın toplantısı düzenledi.",
+        [(("HUN", "SRB"), "DefenceCooperationAgreement", date(2024, 5, 13))],
+    ),
+]
+
+SIGNED += [
+    (  # three parties named in the signing sentence: a trilateral memorandum
+        "en",
+        "The defence ministers of Azerbaijan, Georgia and Türkiye signed a trilateral memorandum of "
+        "understanding on military cooperation in Tbilisi on Monday.",
+        [(("AZE", "GEO", "TUR"), "MemorandumOfUnderstanding", date(2024, 5, 13))],
+    ),
+]
+
+NONE = [
+    (
+        "tr",
+        "Türkiye ile Tunus askeri heyetleri bir araya geldi. "
+        "Heyetler, toplantı sonunda mutabakat tutanağını imzaladı.",
+    ),
+    (
+        "en",
+        "The ministers of Peru and Chile reviewed the memorandum of understanding signed in Lima last May.",
+    ),
+    ("en", "Canada and Norway met one year on from signing the landmark Canada-Norway defence agreement."),
+    ("en", "Kenya and Uganda are expected to sign a defence cooperation agreement next month."),
+    ("en", "Under the status of forces agreement between Japan and Australia, the troops trained together."),
+    ("en", "Chile and Peru continued negotiations on a memorandum of understanding on border security."),
+    ("en", "Spain and Morocco signed a defence pact in 2015, the minister recalled in Madrid."),
+    ("en", "The Indonesian and Malaysian ministers agreed to deepen cooperation in maritime security."),
+    ("tr", "Türkiye ile Katar arasında savunma sanayii işbirliği anlaşması imzalanacak."),
+    ("tr", "Fransa ile Yunanistan, 2021'de imzaladıkları anlaşmayı yenileme kararı aldı."),
+    ("tr", "Türkiye, Libya ile yapılan anlaşmalar kapsamında eğitim faaliyetlerine devam edecek."),
+    ("tr", "İki bakan, savunma işbirliği anlaşmasının taslak metni üzerinde görüştü."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), SIGNED)
+def test_agreements_signed(lang, text, expected):
+    x = agreements(text)
+    assert x.article.language == lang
+    got = sorted((a.states, a.kind, a.signed) for a in x.agreements)
+    assert got == sorted(expected)
+    for a in x.agreements:
+        assert a.title and a.evidence, a  # a title as written and the sentence it was read from
+
+
+@pytest.mark.parametrize(("lang", "text"), NONE)
+def test_no_agreement_signed(lang, text):
+    x = agreements(text)
+    assert x.article.language == lang
+    assert x.agreements == ()
+
+
+def test_agreement_signed_at_a_meeting_links_to_it():
+    x = agreements(SIGNED[3][1])
+    (a,) = x.agreements
+    assert a.meeting is not None
+    assert set(x.meetings[a.meeting].states) == set(a.states)
+
+
+def test_agreement_titles_as_written():
+    x = agreements(SIGNED[5][1])
+    assert [a.title for a in x.agreements] == ["Askeri Eğitim İşbirliği Mutabakat Muhtırası"]
+    x = agreements(SIGNED[1][1])
+    assert [a.title for a in x.agreements] == ["memorandum of understanding on naval training cooperation"]
+
+
+def test_signatories_are_the_ministers():
+    x = agreements(SIGNED[2][1])
+    names = {p.name for a in x.agreements for p in a.signatories}
+    assert names == {"Paulo Andrade", "Luis Ferro"}
