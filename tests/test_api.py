@@ -295,3 +295,10 @@ def test_lang_binds_the_lang_variable(kg: defkg.KnowledgeGraph, lang: str, label
     assert kg.sparql(plain, lang=lang) == plain  # a query that takes no lang is left alone
     with pytest.raises(QueryError, match="one of en, tr"):
         kg.query(sparql, lang="en') }")
+
+
+def test_dataset_from_the_api(kg: defkg.KnowledgeGraph) -> None:
+    data = kg.dataset()
+    assert data.events and data.dyad_years
+    pairs = {(e["iso3_1"], e["iso3_2"]) for e in data.events}
+    assert ("GBR", "TUR") in pairs or ("TUR", "GBR") in pairs

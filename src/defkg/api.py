@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # imported lazily: ``import defkg`` stays cheap
     import networkx as nx
     import rdflib
 
+    from defkg.dataset import Dataset as ResearchDataset
     from defkg.explain import Explained
     from defkg.ingest import IngestReport
     from defkg.queries import Table
@@ -499,6 +500,15 @@ class KnowledgeGraph:
 
         with self._reader() as st:
             return stats(st)
+
+    def dataset(self) -> ResearchDataset:
+        """The researchers' dataset read from the store: ``events`` (one row per engagement and
+        pair of states) and ``dyad_years`` (undirected dyad x year counts), lists of dicts as
+        described in ``docs/codebook.md``; ``defkg.dataset.write`` writes them as CSV or Parquet."""
+        from defkg import dataset
+
+        with self._reader() as st:
+            return dataset.read(st)
 
     def graphs(self) -> list[str]:
         """The IRIs of the store's named graphs (one per article, the ontology, ...)."""
