@@ -290,7 +290,15 @@ def test_bind_injects_nothing(kg: defkg.KnowledgeGraph) -> None:
 def test_lang_binds_the_lang_variable(kg: defkg.KnowledgeGraph, lang: str, label: str) -> None:
     sparql = "SELECT DISTINCT ?l WHERE { dkr:state\\/GBR rdfs:label ?l FILTER(LANG(?l) = ?lang) }"
     assert kg.query(sparql, lang=lang).column("l") == [label]
-    plain = "SELECT ?m WHERE { ?m a dk:Meeting }"  # every named query takes ?lang since the entity layer
+    assert f'VALUES ?lang {{ "{lang}" }}' in kg.sparql("meetings", lang=lang)  # named queries too
+    plain = "SELECT ?m WHERE { ?m a dk:Meeting }"
     assert kg.sparql(plain, lang=lang) == plain  # a query that takes no lang is left alone
-    with pytest.raises(QueryError, match="language code"):
+    with pytest.raises(QueryError, match="one of en, tr"):
         kg.query(sparql, lang="en') }")
+
+
+def test_dataset_from_the_api(kg: defkg.KnowledgeGraph) -> None:
+    data = kg.dataset()
+    assert data.events and data.dyad_years
+    pairs = {(e["iso3_1"], e["iso3_2"]) for e in data.events}
+    assert ("GBR", "TUR") in pairs or ("TUR", "GBR") in pairs

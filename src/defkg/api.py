@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # imported lazily: ``import defkg`` stays cheap
     import networkx as nx
     import rdflib
 
+    from defkg.dataset import Dataset as ResearchDataset
     from defkg.explain import Explained
     from defkg.ingest import IngestReport
     from defkg.queries import Table
@@ -52,7 +53,6 @@ _INTEGERS = {
 }
 _FLOATS = {XSD + "double", XSD + "float", XSD + "decimal"}
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _PARAM = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 Value = str | int | float | bool | _dt.date | _dt.datetime | None
@@ -155,16 +155,6 @@ def bind(sparql: str, params: Mapping[str, object]) -> str:
         raise QueryError("cannot bind parameters: the query has no WHERE block")
     idx = brace.start
     return f"{sparql[: idx + 1]}\n  VALUES ({names}) {{ ({data}) }}\n{sparql[idx + 1 :]}"
-
-
-def _takes(sparql: str, declared: Sequence[Any] | None, name: str) -> bool:
-    """Whether the query takes the parameter ``name``: a named query declares it (``# @param``);
-    other SPARQL uses the variable."""
-    if declared is not None:
-        return any(p.name == name for p in declared)
-    from defkg import sparql_tokens
-
-    return name in sparql_tokens.variables(sparql)
 
 
 # -- results -------------------------------------------------------------------------------------
@@ -414,10 +404,7 @@ class KnowledgeGraph:
         text = named.text if named else queries.resolve(query)
         declared = named.params if named else None
         values: dict[str, object] = {**(params or {}), **bindings}
-        if not _LANG.match(lang):
-            raise QueryError(f"lang {lang[:20]!r}: expected a language code such as 'en' or 'tr'")
-        if "lang" not in values and _takes(text, declared, "lang"):
-            values["lang"] = lang
+        text = queries.with_lang(text, lang)  # as `defkg query --lang`
         queries.check_params(text, {k: str(v) for k, v in values.items()}, declared)
         if declared:  # a state or entity a named query takes may be given by name: look it up
             names = {p.name for p in declared}
@@ -445,9 +432,11 @@ class KnowledgeGraph:
         Keyword arguments bind variables: ``kg.query("meetings-between", a="TUR", b="GBR")`` binds
         ``?a`` and ``?b`` (``str`` → string literal; ``int``, ``float``, ``bool``, ``datetime.date``
         → typed literals; an rdflib ``URIRef`` → IRI); ``params`` does the same for names that
-        clash with this method's arguments. ``lang`` binds ``?lang`` in queries that choose
-        labels by language. ``timeout`` (seconds) runs the query in a child process killed after
-        that long (``QueryError``); by default the query runs here, to the end.
+        clash with this method's arguments. A named query's declared parameters take names: a
+        state as ``"Türkiye"``, ``"tur"`` or ``"TUR"``; unknown parameters are refused.
+        ``lang`` (``"en"`` or ``"tr"``) is the language of the labels: it binds ``?lang``, as
+        ``defkg query --lang`` does. ``timeout`` (seconds) runs the query in a child process
+        killed after that long (``QueryError``); by default the query runs here, to the end.
 
         Syntax errors raise ``QueryError`` with ``line:column: what was expected``."""
         self._check()
@@ -511,6 +500,15 @@ class KnowledgeGraph:
 
         with self._reader() as st:
             return stats(st)
+
+    def dataset(self) -> ResearchDataset:
+        """The researchers' dataset read from the store: ``events`` (one row per engagement and
+        pair of states) and ``dyad_years`` (undirected dyad x year counts), lists of dicts as
+        described in ``docs/codebook.md``; ``defkg.dataset.write`` writes them as CSV or Parquet."""
+        from defkg import dataset
+
+        with self._reader() as st:
+            return dataset.read(st)
 
     def graphs(self) -> list[str]:
         """The IRIs of the store's named graphs (one per article, the ontology, ...)."""
