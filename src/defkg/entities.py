@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import FOAF, ORG, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
@@ -493,28 +494,15 @@ def entity_graph(mentions: Iterable[tuple[str, Form]]) -> Iterator[Triple]:
 
 # -- keeping the entity graph of a store up to date --------------------------------------------------
 _MENTIONED_AS = str(DK.mentionedAs)
-_CHUNK = 2000  # entities per query / update
-
-
-def _values(iris: Iterable[str]) -> str:
-    return " ".join(f"<{i}>" for i in iris)
-
-
-def _chunks(items: list[str], size: int = _CHUNK) -> Iterator[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def mentioned_in(store: Any, graphs: Iterable[str]) -> set[str]:
-    """The entities the given named graphs refer to (``dk:mentionedAs``)."""
+    """The entities the given named graphs refer to (``dk:mentionedAs``). Index look-ups per graph,
+    not a join: the cost follows the graphs named, not the size of the store."""
     out: set[str] = set()
-    gs = sorted({g for g in graphs if g != ENTITY_GRAPH})
-    for chunk in _chunks(gs, 500):
-        q = (
-            f"SELECT DISTINCT ?e WHERE {{ VALUES ?g {{ {_values(chunk)} }} "
-            f"GRAPH ?g {{ ?e <{_MENTIONED_AS}> ?f }} }}"
-        )
-        out.update(sol[0].value for sol in store.query(q, union=False))
+    mentioned = ox.NamedNode(_MENTIONED_AS)
+    for g in sorted({g for g in graphs if g != ENTITY_GRAPH}):
+        out.update(q.subject.value for q in store.quads(None, mentioned, None, ox.NamedNode(g)))
     return out
 
 
@@ -528,44 +516,43 @@ def refresh(store: Any, iris: Iterable[str]) -> None:
 
     An entity described from the reference data alone (``needs_forms`` false) has the same
     description whoever refers to it: it is only added when first referred to and removed when no
-    longer; the others (people) are described again from all the forms the articles used."""
+    longer; the others (people) are described again from all the forms the articles used.
+    Every look-up is an index look-up by subject (measured: a SPARQL join of VALUES with the
+    patterns scanned the whole store per chunk, so ingest slowed down as the store grew)."""
     from defkg.ingest import ntriples
 
     todo = sorted(i for i in set(iris) if i.startswith(RESOURCE_BASE))
     if not todo:
         return
-    deletes: list[str] = []
+    mentioned, entity_graph_node = ox.NamedNode(_MENTIONED_AS), ox.NamedNode(ENTITY_GRAPH)
+    stale: list[Any] = []  # quads of the entity graph to delete
     triples: list[Triple] = []
-    for chunk in _chunks(todo):
-        values = _values(chunk)
-        mentioned = f"GRAPH ?g {{ ?e <{_MENTIONED_AS}> ?f }}"
-        q = f"SELECT ?e WHERE {{ VALUES ?e {{ {values} }} FILTER EXISTS {{ {mentioned} }} }}"
-        alive = {sol[0].value for sol in store.query(q, union=False)}
-        q = f"SELECT DISTINCT ?e WHERE {{ VALUES ?e {{ {values} }} GRAPH <{ENTITY_GRAPH}> {{ ?e ?p ?o }} }}"
-        present = {sol[0].value for sol in store.query(q, union=False)}
-        with_forms = [i for i in chunk if i in alive and needs_forms(i)]
-        seen: dict[str, set[Form]] = {i: set() for i in with_forms}
-        if with_forms:
-            q = (
-                f"SELECT ?e ?f WHERE {{ VALUES ?e {{ {_values(with_forms)} }} "
-                f"GRAPH ?g {{ ?e <{_MENTIONED_AS}> ?f }} }}"
-            )
-            for sol in store.query(q, union=False):
-                seen[sol[0].value].add(_term(sol[1]))
-        gone = [i for i in chunk if i in present and (i not in alive or i in seen)]
-        if gone:
-            deletes.append(
-                f"DELETE {{ GRAPH <{ENTITY_GRAPH}> {{ ?e ?p ?o }} }} "
-                f"WHERE {{ VALUES ?e {{ {_values(gone)} }} GRAPH <{ENTITY_GRAPH}> {{ ?e ?p ?o }} }}"
-            )
-        for i in chunk:
-            if i in seen:
-                triples.extend(describe(i, seen[i]))
-            elif i in alive and i not in present:
-                triples.extend(_reference_description(i))
-    inserts = [f"INSERT DATA {{ GRAPH <{ENTITY_GRAPH}> {{\n{ntriples(triples)}}} }}"] if triples else []
-    if deletes or inserts:
-        store.update(" ;\n".join(deletes + inserts))
+    for i in todo:
+        node = ox.NamedNode(i)
+        forms: set[Form] | None = set() if needs_forms(i) else None
+        alive = False
+        for q in store.quads(node, mentioned, None, None):
+            if q.graph_name == entity_graph_node:
+                continue
+            alive = True
+            if forms is None:
+                break
+            forms.add(_term(q.object))
+        present = list(store.quads(node, None, None, entity_graph_node))
+        if present and (not alive or forms is not None):
+            stale.extend(present)
+        if alive and forms is not None:
+            triples.extend(describe(i, forms))
+        elif alive and not present:
+            triples.extend(_reference_description(i))
+    parts = []
+    if stale:
+        body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in stale)
+        parts.append(f"DELETE DATA {{ GRAPH <{ENTITY_GRAPH}> {{\n{body}\n}} }}")
+    if triples:
+        parts.append(f"INSERT DATA {{ GRAPH <{ENTITY_GRAPH}> {{\n{ntriples(triples)}}} }}")
+    if parts:
+        store.update(" ;\n".join(parts))
 
 
 @lru_cache(maxsize=16384)

@@ -284,6 +284,12 @@ class Store:
             self._ox.flush()
 
     # -- reading ---------------------------------------------------------------------------------
+    def quads(
+        self, subject: Any = None, predicate: Any = None, obj: Any = None, graph: Any = None
+    ) -> Iterator[ox.Quad]:
+        """The quads matching a pattern (pyoxigraph terms or None; all by default), from an index."""
+        return iter(self._ox.quads_for_pattern(subject, predicate, obj, graph))
+
     def query(self, sparql: str, union: bool = True) -> Any:
         """Run a SPARQL query over the union of all graphs; returns pyoxigraph results."""
         return self._ox.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=union)
@@ -293,9 +299,6 @@ class Store:
 
     def __len__(self) -> int:
         return len(self._ox)
-
-    def quads(self) -> Iterator[ox.Quad]:
-        return iter(self._ox.quads_for_pattern(None, None, None, None))
 
     def dump(self, output: str | os.PathLike[str], fmt: ox.RdfFormat, graph: str | None = None) -> None:
         """Serialise the whole dataset (or one graph, or the union for triple formats) to a file."""
