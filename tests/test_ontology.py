@@ -365,6 +365,11 @@ def union() -> Graph:
 def test_named_queries_read_english_labels(query: str, column: int, expected: set[str]) -> None:
     from defkg.vocab import sparql_prologue
 
+    import pyoxigraph as ox
+
+    # run by the store's engine (rdflib's MIN() fails on a group where the value is never bound)
+    store = ox.Store()
+    store.load(union().serialize(format="nt").encode(), ox.RdfFormat.N_TRIPLES)
     text = (ROOT / "src" / "defkg" / "queries" / f"{query}.rq").read_text(encoding="utf-8")
-    rows = list(union().query(sparql_prologue() + text))
-    assert {str(r[column]) for r in rows} == expected  # type: ignore[index]
+    rows = list(store.query(sparql_prologue() + text))
+    assert {r[column].value for r in rows if r[column] is not None} == expected

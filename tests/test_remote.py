@@ -446,18 +446,7 @@ NOT_PORTABLE = [
 ]
 
 
-# Merged at the deadline, not yet rewritten in the portable forms (SAMPLE, FILTER on ?lang inside
-# OPTIONAL, a bare EXISTS): known to differ, reported to the lead; remove when rewritten.
-NOT_YET_PORTABLE = {"agreements", "agreement-states", "exercises", "exercise-states"}
-
-
-def _q(name: str) -> object:
-    if name in NOT_YET_PORTABLE:
-        return pytest.param(name, marks=pytest.mark.xfail(reason="not yet in portable SPARQL", strict=False))
-    return name
-
-
-@pytest.mark.parametrize("name", [_q(n) for n in sorted(queries.named_queries())])
+@pytest.mark.parametrize("name", sorted(queries.named_queries()))
 def test_named_queries_avoid_what_servers_answer_differently(name: str) -> None:
     text = "\n".join(
         ln for ln in queries.named_queries()[name].text.splitlines() if not ln.lstrip().startswith("#")

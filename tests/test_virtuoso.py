@@ -89,20 +89,9 @@ def named(name: str, lang: str) -> str:
     return queries.substitute(sparql, {"a": "TUR", "b": "GBR"}) if name == "meetings-between" else sparql
 
 
-# Merged at the deadline, not yet rewritten in the portable forms (SAMPLE, FILTER on ?lang inside
-# OPTIONAL, a bare EXISTS): known to differ, reported to the lead; remove when rewritten.
-NOT_YET_PORTABLE = {"agreements", "agreement-states", "exercises", "exercise-states"}
-
-
-def _q(name: str) -> object:
-    if name in NOT_YET_PORTABLE:
-        return pytest.param(name, marks=pytest.mark.xfail(reason="not yet in portable SPARQL", strict=False))
-    return name
-
-
 @pytest.mark.parametrize("lang", ["en", "tr"])
 @pytest.mark.parametrize("server", ["oxigraph", "virtuoso"])
-@pytest.mark.parametrize("name", [_q(n) for n in sorted(queries.named_queries())])
+@pytest.mark.parametrize("name", sorted(queries.named_queries()))
 def test_named_queries_same_rows_on_servers(
     request: pytest.FixtureRequest, store_dir: Path, server: str, name: str, lang: str
 ) -> None:
