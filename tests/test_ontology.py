@@ -363,9 +363,9 @@ def union() -> Graph:
     ],
 )
 def test_named_queries_read_english_labels(query: str, column: int, expected: set[str]) -> None:
-    from defkg.vocab import sparql_prologue
-
     import pyoxigraph as ox
+
+    from defkg.vocab import sparql_prologue
 
     # run by the store's engine (rdflib's MIN() fails on a group where the value is never bound)
     store = ox.Store()
