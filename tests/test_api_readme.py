@@ -47,3 +47,18 @@ def test_readme_python_api_runs(
     assert out.startswith("2 []\n")
     assert "https://w3id.org/defkg/id/person/tur/guler-yasar" in out
     assert (tmp_path / "graphs" / "states.gexf").is_file() and (tmp_path / "exports" / "defkg.ttl").is_file()
+
+
+def test_readme_sparql_examples_run(tmp_path: Path) -> None:
+    """Every ```sparql block of the README answers on a store of the bundled sample."""
+    import defkg
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = re.findall(r"```sparql\n(.*?)```", text, re.DOTALL)
+    assert examples, "the README shows no SPARQL"
+    kg = defkg.open(tmp_path / "store")
+    kg.ingest([str(ROOT / "examples")])
+    for sparql in examples:
+        rows = kg.query(sparql).rows
+        assert rows, f"no rows for the README's query:\n{sparql}"
+        assert all(None not in row.values() for row in rows)

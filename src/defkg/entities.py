@@ -211,6 +211,13 @@ class _Desc:
     def alts(self, lang: str, texts: Iterable[str]) -> None:
         self.alt.setdefault(lang, set()).update(t for t in texts if t)
 
+    def names(self, forms: dict[str, list[str]]) -> None:
+        """A reference row's forms per language: the first is the label, all are alternatives."""
+        for lang in LANGUAGES:
+            if forms.get(lang):
+                self.label(lang, forms[lang][0])
+                self.alts(lang, forms[lang])
+
     def done(self, fallback: str) -> list[Triple]:
         for lang in LANGUAGES:
             if lang not in self.pref:
@@ -382,10 +389,7 @@ def _org(d: _Desc, key: str, seen: list[Form]) -> None:
 def _place(d: _Desc, key: str, seen: list[Form]) -> None:
     row = tables().places[key]
     d.add(RDF.type, DK.Place)
-    for lang in LANGUAGES:
-        if row.forms.get(lang):
-            d.label(lang, row.forms[lang][0])
-            d.alts(lang, row.forms[lang])
+    d.names(row.forms)
     if row.qid:
         d.add(DK.wikidata, WD[row.qid])
     if row.state and row.state in reference_states():
@@ -397,10 +401,7 @@ def _topic(d: _Desc, key: str, seen: list[Form]) -> None:
     d.add(RDF.type, DK.Topic)
     if row.kind == "Region":
         d.add(RDF.type, DK.Place)
-    for lang in LANGUAGES:
-        if row.forms.get(lang):
-            d.label(lang, row.forms[lang][0])
-            d.alts(lang, row.forms[lang])
+    d.names(row.forms)
     if row.qid:
         d.add(DK.wikidata, WD[row.qid])
 

@@ -19,6 +19,15 @@ store_option = click.option(
     help="Directory of the store (env DEFKG_STORE).",
 )
 
+wait_option = click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Wait this long for another process holding the store (an ingest), then fail.",
+)
+
 
 class Failure(click.ClickException):
     """A failure reported on one line, exit code 1."""

@@ -5,7 +5,7 @@ from typing import Any
 
 import click
 
-from defkg.cli.common import reports_errors, store_option
+from defkg.cli.common import reports_errors, store_option, wait_option
 from defkg.ingest import IngestReport, ingest
 
 
@@ -46,14 +46,7 @@ Examples:
     default=None,
     help="Progress bar with articles/s on stderr (default: when stderr is a terminal).",
 )
-@click.option(
-    "--wait",
-    type=click.FloatRange(min=0),
-    default=10.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="Wait this long for another ingest holding the store, then fail.",
-)
+@wait_option
 @click.option(
     "--optimize/--no-optimize",
     default=None,

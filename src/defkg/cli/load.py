@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from defkg.cli.common import reports_errors, store_option
+from defkg.cli.common import reports_errors, store_option, wait_option
 
 
 @click.command(
@@ -15,14 +15,7 @@ Examples:
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @store_option
-@click.option(
-    "--wait",
-    type=click.FloatRange(min=0),
-    default=10.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="Wait this long for another process holding the store, then fail.",
-)
+@wait_option
 @click.option(
     "--optimize/--no-optimize",
     default=None,

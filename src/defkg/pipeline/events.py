@@ -340,15 +340,7 @@ class _Meetings:
             if p.state and state.get(p.key) is None:
                 state[p.key] = p.state
         # lists: "X, Y ve Z ile görüştü" share the state of the first one who has it
-        by_sent: dict[int, list[PersonMention]] = defaultdict(list)
-        for p in mentions:
-            if p.triggered:
-                by_sent[p.sentence].append(p)
-        for ps in by_sent.values():
-            ps.sort(key=lambda p: p.start)
-            for prev, cur in itertools.pairwise(ps):
-                if state.get(cur.key) is None and state.get(prev.key) and self._listed(prev, cur):
-                    state[cur.key] = state[prev.key]
+        self._share_along_lists(mentions, state)
         # a sentence about one side: "Irak tarafında ise ...", "the Turkish delegation included ..."
         for p in mentions:
             if state.get(p.key) is None:
@@ -557,12 +549,11 @@ class _Meetings:
             )
         return out
 
-    def _inherit(self, mentions: list[PersonMention]) -> list[PersonMention]:
-        """A list shares its first member's state: "Uruguay's Foreign Minister A and the Defence
-        Minister B"."""
-        from dataclasses import replace
-
-        state = {p.key: p.state for p in mentions if p.state}
+    def _share_along_lists(
+        self, mentions: list[PersonMention], state: dict[tuple[str, ...], str | None]
+    ) -> None:
+        """In each sentence's list of people, one without a state takes the state of the person
+        listed before them (``state`` is updated in place)."""
         by_sent: dict[int, list[PersonMention]] = defaultdict(list)
         for p in mentions:
             if p.triggered:
@@ -572,6 +563,14 @@ class _Meetings:
             for prev, cur in itertools.pairwise(ps):
                 if state.get(cur.key) is None and state.get(prev.key) and self._listed(prev, cur):
                     state[cur.key] = state[prev.key]
+
+    def _inherit(self, mentions: list[PersonMention]) -> list[PersonMention]:
+        """A list shares its first member's state: "Uruguay's Foreign Minister A and the Defence
+        Minister B"."""
+        from dataclasses import replace
+
+        state: dict[tuple[str, ...], str | None] = {p.key: p.state for p in mentions if p.state}
+        self._share_along_lists(mentions, state)
         return [p if p.state or not state.get(p.key) else replace(p, state=state[p.key]) for p in mentions]
 
     def participations(
