@@ -30,6 +30,7 @@ from defkg.pipeline.agreements import engagements
 from defkg.pipeline.dates import DateMention, find_dates, publication_date
 from defkg.pipeline.people import GENITIVE, PersonMention, find_people
 from defkg.pipeline.tokens import Match, Token, find, tokenize
+from defkg.textnorm import fold
 
 # Formats that decide the meeting's kind wherever the article mentions them, the most specific first;
 # otherwise the first sentence about the meeting names it (talks, consultations or a meeting).
@@ -47,6 +48,7 @@ VISITS = frozenset({"CourtesyCall", "OfficialVisit"})
 NOT_PARTICIPANT_TITLES = ("spokes", "press", "journalist", "correspondent", "reporter")
 DIRECTED = grammar("directed")  # Turkish accusative and dative endings: "Japonya'ya"
 LOCATIVE = grammar("locative")
+VENUE = frozenset(grammar("venue"))  # "in", "at", "aboard": before where a meeting is held
 STANCE_CUES = {
     "support": "Support",
     "condemn": "Condemnation",
@@ -58,9 +60,16 @@ STANCE_CUES = {
 _QUOTED = re.compile(r"[\"“”']([^\"“”'\n]{6,140})[\"“”']")
 _DATELINE_BEFORE = re.compile(r"^\s*(?:[A-ZÇĞİÖŞÜ][\w.'’ -]{0,40},\s*)?$")
 PARTICIPLE = grammar("participle")  # Turkish future and past participle endings
+PLUPERFECT = tuple(dict.fromkeys(fold(f) for f in grammar("pluperfect")))  # "görüşmüştü": earlier
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _CLOCK = re.compile(r"\s*\d{1,2}:\d{2}\s*(?:\n|$)")
 _GOV_LABELS = frozenset({"gov", "go", "mil", "mod", "gouv", "gob", "government"})
 _TLD_STATE = {"gov": "USA", "mil": "USA", "uk": "GBR"}
+PERFECT = frozenset(grammar("perfect"))  # "had met": an earlier event
+PERFECT_PARTICIPLES = frozenset(grammar("perfect-participle"))
+PERFECT_ADVERBS = frozenset(grammar("perfect-adverb"))
+PREPOSITIONS = frozenset(grammar("preposition"))  # "In 2018, ..."
+GATHERING_REACH = 4  # tokens between an international body's name and its gathering's meeting word
 CUE_REACH = 4  # tokens between a "planned"/"recalled" cue and the meeting word it qualifies
 
 
@@ -77,6 +86,7 @@ class _Sent:
     last_token: int = 0
     participle: list[bool] = field(default_factory=list)  # per time cue: a participle ("yapılacak")
     verb_final: bool = False
+    earlier: bool = False  # the sentence's own grammar puts it before the report: a past perfect
 
     @property
     def status(self) -> str | None:
@@ -88,6 +98,11 @@ class _Sent:
             return "Planned" if "planned" in self.cues else "Recalled"
         return "Reported"
 
+    def _participles(self) -> list[bool]:
+        """Per time cue: a Turkish participle, which qualifies the noun after it ("düzenlenmesi planlanan
+        NATO Zirvesi"), never a word before it."""
+        return self.participle if self.verb_final else [False] * len(self.time_cues)
+
     def _own_meeting(self) -> bool:
         """A meeting word the sentence's future or past cue does not reach: "discussed ... the upcoming
         NATO conference during a meeting today", "The talks between X and Y came as the two sides are
@@ -97,8 +112,9 @@ class _Sent:
 
         def near(span: tuple[int, int]) -> bool:
             return any(
-                -CUE_REACH <= span[0] - c_end <= CUE_REACH or -CUE_REACH <= c_start - span[1] <= CUE_REACH
-                for c_start, c_end in self.time_cues
+                -CUE_REACH <= span[0] - c_end <= CUE_REACH
+                or (not participle and -CUE_REACH <= c_start - span[1] <= CUE_REACH)
+                for (c_start, c_end), participle in zip(self.time_cues, self._participles(), strict=True)
             )
 
         free = [span for span in self.kind_at if not near(span)]
@@ -168,10 +184,19 @@ def extract(article: Article) -> Extraction:
                 if e.key in ("planned", "recalled"):
                     s.time_cues.append((m.start, m.end))
                     s.participle.append(tokens[m.end - 1].key.endswith(PARTICIPLE))
+    _drop_gatherings(sents, g)
     for s in sents:  # sent_of never decreases: each sentence's tokens are one run
         s.first_token = bisect.bisect_left(sent_of, s.index)
         s.last_token = bisect.bisect_right(sent_of, s.index) - 1
         s.verb_final = article.language == "tr"
+        if not s.verb_final and _past_perfect(tokens, s):
+            s.earlier = True  # "they had met in Paris": told as background, whatever else the sentence says
+        if (s.verb_final and _pluperfect(tokens, s)) or _earlier_year(tokens, s, published):
+            # "... ile Doha'da görüşmüştü", "In 2018, ...": the whole sentence tells of something earlier
+            s.earlier = True
+            s.cues.add("recalled")
+            s.time_cues.append((s.first_token, s.first_token))
+            s.participle.append(False)
     _signings(sents, people)
     builder = _Meetings(article, g, tokens, matches, sent_of, sents, dates, people, home)
     meetings = builder.build()
@@ -184,6 +209,66 @@ def extract(article: Article) -> Extraction:
         agreements=found.agreements,
         exercises=found.exercises,
     )
+
+
+def _pluperfect(tokens: tuple[Token, ...], s: _Sent) -> bool:
+    """The sentence's last verb is a past perfect ("görüşmüştü", "ele alınmıştı")."""
+    i = s.last_token
+    while i >= s.first_token and not tokens[i].is_word:
+        i -= 1
+    return i >= s.first_token and not tokens[i].suffix and tokens[i].key.endswith(PLUPERFECT)
+
+
+def _drop_gatherings(sents: list[_Sent], g: Gazetteer) -> None:
+    """A meeting word naming an international body's gathering ("the SCO Defence Ministers' Meet",
+    "NATO Zirvesi", "the ASEAN summit to be held in ...") is no meeting of two states: it does not
+    make a sentence report, plan or recall one."""
+
+    def body(m: Match) -> bool:
+        e = m.first("org")
+        if e is None or e.key not in g.orgs:
+            return False
+        o = g.orgs[e.key]
+        return o.kind == "InternationalOrganization" and o.state is None
+
+    for s in sents:
+        if not s.kind_at:
+            continue
+        bodies = [m.end for m in s.matches if body(m)]
+        if not bodies:
+            continue
+        keep = [
+            i
+            for i, (start, _) in enumerate(s.kind_at)
+            if not any(0 <= start - end <= GATHERING_REACH for end in bodies)
+        ]
+        if len(keep) < len(s.kind_at):
+            s.kinds = [s.kinds[i] for i in keep]
+            s.kind_at = [s.kind_at[i] for i in keep]
+
+
+def _past_perfect(tokens: tuple[Token, ...], s: _Sent) -> bool:
+    """An English past perfect: "had met", "had discussed", "had also visited"."""
+    for i in range(s.first_token, s.last_token):
+        if tokens[i].key in PERFECT:
+            skip = tokens[i + 1].key in PERFECT_ADVERBS and i + 2 <= s.last_token
+            nxt = tokens[i + 2] if skip else tokens[i + 1]
+            if nxt.is_word and (nxt.key.endswith("ed") or nxt.key in PERFECT_PARTICIPLES):
+                return True
+    return False
+
+
+def _earlier_year(tokens: tuple[Token, ...], s: _Sent, published: date | None) -> bool:
+    """The sentence opens with a year before the publication's ("In 2018, ...", "2019 yılında ...")."""
+    if published is None:
+        return False
+    words = [t for t in tokens[s.first_token : min(s.first_token + 3, s.last_token + 1)] if t.is_word]
+    if words and words[0].key in PREPOSITIONS:
+        words = words[1:]
+    if not words:
+        return False
+    b = words[0].base
+    return len(b) == 4 and b.isdigit() and 1900 <= int(b) < published.year
 
 
 def _signings(sents: list[_Sent], people: list[PersonMention]) -> None:
@@ -239,6 +324,7 @@ class _Meetings:
         self.a, self.g, self.tokens, self.matches = article, g, tokens, matches
         self.sent_of, self.sents, self.dates, self.people, self.home = sent_of, sents, dates, people, home
         self._starts = [s.start for s in article.sentences]
+        self._background: set[int] | None = None
         self.found_in: dict[str, tuple[int, ...]] = {}  # fact -> the sentence it was read from
         self.chain_tokens: set[int] = set()
         for p in people:
@@ -811,9 +897,8 @@ class _Meetings:
                 if e is None:
                     continue
                 suffix = toks[m.end - 1].suffix
-                prev = toks[m.start - 1].key if m.start else ""
                 # "Londra'da", "in London"; not "Mogadişu'daki TURKSOM" (an attribute, not where they met)
-                located = (suffix.startswith(LOCATIVE) and not suffix.endswith("ki")) or prev in ("in", "at")
+                located = self._at_venue(m)
                 if suffix.endswith("ki") or (suffix == "s" and self.a.language == "en"):
                     continue  # "Seoul's defense ministry": a metonym, not where they met
                 # "the upcoming conference in Brussels", "to meet in Seoul next month": another meeting's
@@ -853,10 +938,29 @@ class _Meetings:
             return None
         tier, start, key = min(cands)
         found = self.g.places[key]
-        if tier == 2 and pair is not None and found.state and found.state not in pair:
-            return None  # an agency's dateline ("MOSCOW (Sputnik) -") far from the two states
+        sidelines = any("sidelines" in s.cues for s in sents)
+        if tier == 2 and pair is not None and found.state and found.state not in pair and not sidelines:
+            # an agency's dateline ("MOSCOW (Sputnik) -") far from the two states; not where they met on
+            # the sidelines of a gathering in a third state ("Bishkek: ... on the sidelines of ...")
+            return None
         self.found_in["place"] = self.found_in["host"] = (self.sent_of[start],)
         return found
+
+    def _programme(self, key: str) -> bool:
+        """A ship, an aircraft, a weapons programme (a topic that can also be where people meet)."""
+        topic = self.g.topics.get(key)
+        return topic is not None and topic.kind == "Programme"
+
+    def _at_venue(self, m: Match) -> bool:
+        """The match names where something is held: "Londra'da", "Adası'nda", "in London", "aboard X"
+        (not "Mogadişu'daki TURKSOM", an attribute)."""
+        toks = self.tokens
+        suffix = toks[m.end - 1].suffix
+        if suffix.startswith(LOCATIVE) and not suffix.endswith("ki"):
+            return True
+        prev = toks[m.start - 1].key if m.start else ""
+        before = f"{toks[m.start - 2].key} {prev}" if m.start > 1 else ""
+        return prev in VENUE or before in VENUE
 
     def label(self, sents: list[_Sent]) -> str | None:
         for s in sents:
@@ -873,10 +977,19 @@ class _Meetings:
     ) -> tuple[tuple[TopicRef, ...], dict[str, tuple[int, ...]]]:
         found: dict[str, TopicRef] = {}
         evidence: dict[str, set[int]] = defaultdict(set)
+        # background: what an earlier or a coming meeting discussed, what was done before ("geçen yıl ...
+        # operasyon düzenlemişti") is not what this meeting discussed
+        past = self.background()
         for m in self.matches:
             if m.start in self.chain_tokens or (only is not None and self.sent_of[m.start] not in only):
                 continue
+            if self.sent_of[m.start] in past:
+                continue
             ref: TopicRef | None = None
+            if self._at_venue(m) and (
+                m.has("place") or any(e.category == "topic" and self._programme(e.key) for e in m.entries)
+            ):
+                continue  # where they met, not what they discussed: "in Guam", "aboard HMS X"
             for e in m.entries:
                 if e.category == "topic" and e.key in self.g.topics:
                     ref = self.g.topics[e.key]
@@ -899,6 +1012,33 @@ class _Meetings:
             found.setdefault(ref.key, ref)
             evidence[ref.key].add(self.sent_of[m.start])
         return tuple(found.values()), {k: tuple(sorted(v)) for k, v in evidence.items()}
+
+    def background(self) -> set[int]:
+        """Sentences about other times: an earlier or a coming meeting, what was done before; and the
+        rest of a paragraph that opens so and reports no meeting ("In 2018, India took part in the
+        exercises. The exercise was held at ...")."""
+        if self._background is not None:
+            return self._background
+        # (a sentence that opens with a recalled meeting may go on with this one: "Building on their
+        # meeting in Tokyo last October, the two leaders discussed ...")
+        past = {
+            s.index
+            for s in self.sents
+            if s.earlier
+            or (
+                "discussed" not in s.cues
+                and (s.status in ("Recalled", "Planned") or ("recalled" in s.cues and s.status is None))
+            )
+        }
+        paragraph: dict[int, list[int]] = defaultdict(list)
+        breaks = [m.start() for m in _PARAGRAPH.finditer(self.a.text)]
+        for s in self.a.sentences:
+            paragraph[bisect.bisect_right(breaks, s.start)].append(s.index)
+        for members in paragraph.values():
+            if members[0] in past and not any(self.sents[i].status == "Reported" for i in members):
+                past.update(members)
+        self._background = past
+        return past
 
     def stances(self, topics: tuple[TopicRef, ...]) -> tuple[Stance, ...]:
         by_key = {t.key: t for t in topics}
