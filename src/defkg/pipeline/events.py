@@ -1015,8 +1015,8 @@ class _Meetings:
 
     def background(self) -> set[int]:
         """Sentences about other times: an earlier or a coming meeting, what was done before; and the
-        rest of a paragraph that opens so and reports no meeting ("In 2018, India took part in the
-        exercises. The exercise was held at ...")."""
+        rest of a paragraph that opens so ("In 2018, India took part in the exercises. The exercise was
+        held at ..."), but for sentences naming people or dates of their own."""
         if self._background is not None:
             return self._background
         # (a sentence that opens with a recalled meeting may go on with this one: "Building on their
@@ -1034,9 +1034,11 @@ class _Meetings:
         breaks = [m.start() for m in _PARAGRAPH.finditer(self.a.text)]
         for s in self.a.sentences:
             paragraph[bisect.bisect_right(breaks, s.start)].append(s.index)
+        # what goes on in that paragraph is background too, unless it names someone or dates itself
+        own = {p.sentence for p in self.people} | {self._sent_at(d.char_start) for d in self.dates}
         for members in paragraph.values():
-            if members[0] in past and not any(self.sents[i].status == "Reported" for i in members):
-                past.update(members)
+            if members[0] in past:
+                past.update(i for i in members if i not in own)
         self._background = past
         return past
 
