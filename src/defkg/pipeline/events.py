@@ -237,10 +237,17 @@ def _drop_gatherings(sents: list[_Sent], g: Gazetteer) -> None:
         bodies = [m.end for m in s.matches if body(m)]
         if not bodies:
             continue
+        # "NATO karargahında ikili bir görüşme": a bilateral meeting at the body's premises
+        bilateral = [
+            m.start for m in s.matches if any(e.category == "cue" and e.key == "bilateral" for e in m.entries)
+        ]
         keep = [
             i
             for i, (start, _) in enumerate(s.kind_at)
-            if not any(0 <= start - end <= GATHERING_REACH for end in bodies)
+            if not any(
+                0 <= start - end <= GATHERING_REACH and not any(end <= b < start for b in bilateral)
+                for end in bodies
+            )
         ]
         if len(keep) < len(s.kind_at):
             s.kinds = [s.kinds[i] for i in keep]
