@@ -26,7 +26,11 @@ def _facts(text: str) -> dict[str, Any]:
         "people": sorted({p.person.name for m in reported for p in m.participants}),
         "place": first.place.key if first and first.place else None,
         "topics": {t.key for m in reported for t in m.topics},
-        "other": sorted(f"{m.status}:{'-'.join(m.states)}" for m in ex.meetings if m.status != "Reported"),
+        "other": sorted(
+            f"{m.status}:{'-'.join(m.states)}@{m.place.key if m.place else ''}"
+            for m in ex.meetings
+            if m.status != "Reported"
+        ),
     }
 
 
@@ -38,16 +42,27 @@ CASES = [
         # a past perfect tells of something earlier: its people took no part, its topics are not this
         # meeting's, and it is no second meeting of the report
         "tr-pluperfect-recalled",
-        TR + "Milli Savunma Bakanı Yaşar Güler, Mısır Savunma Bakanı Abdulmecid Sakr ile telefonda görüştü.\n\n"
+        TR + "Milli Savunma Bakanı Yaşar Güler, Mısır Savunma Bakanı Abdulmecid Sakr ile telefonda "
+        "görüştü.\n\n"
         "Görüşmede ikili savunma işbirliği ele alındı.\n\n"
         "Güler, 2 Mart'ta da Ürdün Genelkurmay Başkanı Yusuf Huneyti ile görüşmüş, görüşmede Gazze'deki "
-        "durumu ve Suriye'yi ele almıştı.",
+        "durumu ve Suriye'yi ele almıştı.\n\nBakan Güler ve Sakr, 2024 yılında Kahire'de görüşmüşlerdi.",
         {
             "pairs": ["EGY-TUR"],
             "people": ["Abdulmecid Sakr", "Yaşar Güler"],
             "must": {"military-cooperation"},
             "not": {"gaza", "syr", "jor"},
+            "other": ["Recalled:EGY-TUR@cairo"],
         },
+    ),
+    (
+        # a planned meeting's place stands right before its future cue
+        "tr-planned-meeting-place",
+        TR + "Milli Savunma Bakanı Yaşar Güler, ABD Savunma Bakanı Pete Hegseth ile bugün telefonda "
+        "görüştü.\n\n"
+        "İki bakan, önümüzdeki ay Brüksel'de yapılacak NATO toplantısı marjında ikili bir görüşme "
+        "yapacak.",
+        {"pairs": ["TUR-USA"], "other": ["Planned:TUR-USA@brussels"]},
     ),
     (
         "en-past-perfect-background",

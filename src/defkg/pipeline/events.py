@@ -244,7 +244,8 @@ def _drop_gatherings(sents: list[_Sent], g: Gazetteer) -> None:
         keep = [
             i
             for i, (start, _) in enumerate(s.kind_at)
-            if not any(
+            if s.kinds[i][1] != "noun"  # a verb reports people meeting ("NATO Zirvesi sırasında görüştü")
+            or not any(
                 0 <= start - end <= GATHERING_REACH and not any(end <= b < start for b in bilateral)
                 for end in bodies
             )
@@ -895,7 +896,11 @@ class _Meetings:
         i = bisect.bisect_right(self._starts, char) - 1
         return i if i >= 0 and char < self.a.sentences[i].end else -1
 
-    def place(self, sents: list[_Sent], pair: tuple[str, ...] | None = None) -> PlaceRef | None:
+    def place(
+        self, sents: list[_Sent], pair: tuple[str, ...] | None = None, other: bool = False
+    ) -> PlaceRef | None:
+        """Where the meeting was held; ``other``: of a recalled or planned one, told in the sentence (its
+        place may stand right before its future cue, and the report's dateline is not it)."""
         toks = self.tokens
         cands: list[tuple[int, int, str]] = []
         for s in sents:
@@ -914,7 +919,7 @@ class _Meetings:
                     0 <= c_start - m.end <= 4 or (not s.verb_final and -8 <= m.start - c_end <= 8)
                     for c_start, c_end in s.time_cues
                 )
-                if later:
+                if later and not other:
                     continue
                 # a dateline opening the line ("MOSCOW (Agency) - ..."): no better than one alone
                 line_start = self.a.text.rfind("\n", 0, m.char_start) + 1
@@ -927,7 +932,7 @@ class _Meetings:
                     ":",
                 )
                 cands.append((2 if opening else 0 if located else 1, m.start, e.key))
-        if not cands:
+        if not cands and not other:
             # a dateline: "RAWALPINDI –", "ANKARA (AA) -", "Rawalpindi - October 14, 2025:", "Baku" alone
             text = self.a.text
             for m in self.matches:
@@ -1116,8 +1121,10 @@ class _Meetings:
         for s in self.sents:
             if s.status not in ("Recalled", "Planned"):
                 continue
+            if any(p.sentence == s.index and p.state and p.state not in main.states for p in self.people):
+                continue  # a meeting with a third state's official ("geçen ay da Katar ... ile görüşmüştü")
             start, end = self.when([s])
-            place = self.place([s])
+            place = self.place([s], other=True)
             if start is None and place is None:
                 continue
             if start is not None and start == main.start:
