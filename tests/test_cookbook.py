@@ -275,6 +275,24 @@ def check_18(rows: list[dict[str, str]], t: Triples, store: Path) -> None:
     assert [r["month"] for r in rows] == sorted(per)
 
 
+def check_19(rows: list[dict[str, str]], t: Triples, store: Path) -> None:
+    en, signed = t.label(), t.one(DK + "signedOn")
+    agreements = t.typed(DK + "DefenceAgreement")
+    expected = {(a, en[s]) for a, s in t.pairs(DK + "party") if a in agreements}
+    assert {(r["agreement"], r["stateLabel"]) for r in rows} == expected and expected
+    assert {r["agreement"]: r.get("signed") for r in rows} == {a: signed.get(a) for a, _ in expected}
+    assert ("2026-03-03", "Azerbaijan") in {(r.get("signed"), r["stateLabel"]) for r in rows}
+
+
+def check_20(rows: list[dict[str, str]], t: Triples, store: Path) -> None:
+    en, start = t.label(), t.one(SCHEMA + "startDate")
+    exercises = t.typed(DK + "Exercise")
+    expected = {(e, en[s]) for e, s in t.pairs(DK + "exerciseState") if e in exercises}
+    assert {(r["exercise"], r["stateLabel"]) for r in rows} == expected and expected
+    assert {r["exercise"]: r.get("start") for r in rows} == {e: start.get(e) for e, _ in expected}
+    assert {"Türkiye", "Uzbekistan"} <= {r["stateLabel"] for r in rows if "EFES" in r["label"]}
+
+
 CHECKS: dict[str, tuple[Callable[[list[dict[str, str]], Triples, Path], None], dict[str, str] | None]] = {
     "01-who-met-whom.rq": (check_01, None),
     "02-principals.rq": (check_02, None),
@@ -294,6 +312,8 @@ CHECKS: dict[str, tuple[Callable[[list[dict[str, str]], Triples, Path], None], d
     "16-people-of-an-organisation.rq": (check_16, None),
     "17-undated-meetings.rq": (check_17, None),
     "18-meetings-per-month.rq": (check_18, None),
+    "19-agreements-signed.rq": (check_19, None),
+    "20-exercises.rq": (check_20, None),
 }
 
 
