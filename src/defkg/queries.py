@@ -314,10 +314,16 @@ def to_table(results: object) -> Table:
         )
     if isinstance(results, ox.QuerySolutions):
         names = tuple(v.value for v in results.variables)
-        rows = tuple(
-            tuple(_term_json(sol[i]) if sol[i] is not None else None for i in range(len(names)))
-            for sol in results
-        )
+        # a term repeated in many rows (a state, a label) is converted once; rows share its dict
+        cache: dict[object, dict[str, str] | None] = {None: None}
+
+        def term(t: object) -> dict[str, str] | None:
+            d = cache.get(t, cache)
+            if d is cache:
+                d = cache[t] = _term_json(t)
+            return d  # type: ignore[return-value]
+
+        rows = tuple(tuple(map(term, sol)) for sol in results)
         return Table(names, rows)
     # CONSTRUCT / DESCRIBE: triples as rows
     rows = tuple((_term_json(t.subject), _term_json(t.predicate), _term_json(t.object)) for t in results)  # type: ignore[attr-defined]
