@@ -446,6 +446,7 @@ def bench_queries(
             limit = int(min(rdflib_timeout, max(5, 30 * ox_ms / 1000)) + 0.999)
             times: list[float] = []
             rows = None
+            failed = ""
             for _ in range(rdflib_runs):
                 signal.alarm(limit)
                 t0 = time.process_time()
@@ -457,11 +458,16 @@ def bench_queries(
                 except Timeout:
                     times = []
                     break
+                except Exception as e:  # rdflib fails on some queries (MIN over unbound values)
+                    failed = f"{type(e).__name__}: {e}"
+                    break
                 finally:
                     signal.alarm(0)
             r: dict[str, Any] = (
                 {"rows": rows, "p50_ms": 1000 * pct(times, 0.5), "p95_ms": 1000 * pct(times, 0.95)}
                 if times
+                else {"error": failed}
+                if failed
                 else {"timeout_s": limit}
             )
             res[name]["rdflib"] = r
@@ -673,6 +679,8 @@ def markdown(r: dict[str, Any]) -> str:
                 return "-", "-", None
             if "timeout_s" in v:
                 return f"> {1000 * v['timeout_s']:,.0f} (stopped)", "-", 1000.0 * v["timeout_s"]
+            if "error" in v:
+                return "fails: " + v["error"].split(":")[0], "-", None
             return f"{v['p50_ms']:,.1f}", f"{v['p95_ms']:,.1f}", v["p50_ms"]
 
         for name, v in q.items():
