@@ -103,6 +103,7 @@ def test_syntax_errors_are_400_with_the_line_and_column(server, sparql, status, 
         (STATES, {"Accept": "image/png"}, 406),
         (STATES, {"Accept": "application/n-triples"}, 406),  # a graph format for a SELECT
         (STATES + "&format=xlsx", {}, 406),
+        (STATES + "&format=jsn", {}, 406),  # did you mean 'json'?
         (STATES, {"Accept": "text/*"}, 200),
         (STATES, {"Accept": "image/png, */*;q=0.1"}, 200),
         (STATES, {}, 200),
@@ -123,6 +124,8 @@ def test_406_and_refusals(server, path, headers, status) -> None:  # type: ignor
     assert r.status == status, body
     if status == 406:
         assert b"csv" in body  # says what it can give
+    if "format=jsn" in path:
+        assert b"did you mean 'json'" in body
 
 
 def test_cors_only_when_asked(server) -> None:  # type: ignore[no-untyped-def]
