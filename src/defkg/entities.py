@@ -192,6 +192,12 @@ def _state_label(iso3: str, lang: str) -> str:
     return ref.label_tr if lang == "tr" else ref.label_en
 
 
+@lru_cache(maxsize=65536)
+def _lit(text: str, lang: str | None = None) -> Literal:
+    """A plain or language-tagged literal, made once (rdflib's ``Literal()`` costs ~20 µs)."""
+    return Literal(text, lang=lang)
+
+
 class _Desc:
     """The triples describing one entity, built with labels per language."""
 
@@ -224,11 +230,11 @@ class _Desc:
                 other = [self.pref[x] for x in LANGUAGES if x in self.pref]
                 self.pref[lang] = other[0] if other else fallback
         for lang in LANGUAGES:
-            pref = Literal(self.pref[lang], lang=lang)
+            pref = _lit(self.pref[lang], lang)
             self.add(SKOS.prefLabel, pref)
             self.add(RDFS.label, pref)
             for a in sorted(self.alt.get(lang, set()) - {self.pref[lang]}):
-                self.add(SKOS.altLabel, Literal(a, lang=lang))
+                self.add(SKOS.altLabel, _lit(a, lang))
         return self.triples
 
 
@@ -298,6 +304,19 @@ def describe(iri: str, seen: Iterable[Form] = ()) -> list[Triple]:
     else:
         fn(d, key, seen)
     return d.done(fallback)
+
+
+def description(iri: str, seen: Iterable[Form] = ()) -> tuple[Triple, ...]:
+    """``describe``, remembered: the same entity and forms recur in article after article (what
+    validation of an article reads; measured 2.0 -> 0.2 ms per real article)."""
+    if not needs_forms(iri):
+        return _reference_description(iri)
+    return _described(iri, frozenset(seen))
+
+
+@lru_cache(maxsize=16384)
+def _described(iri: str, seen: frozenset[Form]) -> tuple[Triple, ...]:
+    return tuple(describe(iri, seen))
 
 
 def _by_lang(seen: Iterable[Form]) -> dict[str, list[str]]:
@@ -460,7 +479,7 @@ def _person(d: _Desc, key: str, seen: list[Form]) -> None:
     d.add(RDF.type, DK.Official)
     names = [f for f, _ in seen]
     name = preferred(names) or key.rsplit("/", 1)[-1]
-    d.add(FOAF.name, Literal(name))
+    d.add(FOAF.name, _lit(name))
     for lang in LANGUAGES:
         d.label(lang, name)
         d.alts(lang, names)
@@ -500,20 +519,47 @@ _MENTIONED_AS = str(DK.mentionedAs)
 def mentioned_in(store: Any, graphs: Iterable[str]) -> set[str]:
     """The entities the given named graphs refer to (``dk:mentionedAs``). Index look-ups per graph,
     not a join: the cost follows the graphs named, not the size of the store."""
-    out: set[str] = set()
+    return set(mentions_in(store, graphs))
+
+
+def mentions_in(store: Any, graphs: Iterable[str]) -> dict[str, set[Any]]:
+    """Entity IRI -> the ``dk:mentionedAs`` terms the given named graphs use for it."""
+    out: dict[str, set[Any]] = {}
     mentioned = ox.NamedNode(_MENTIONED_AS)
     for g in sorted({g for g in graphs if g != ENTITY_GRAPH}):
-        out.update(q.subject.value for q in store.quads(None, mentioned, None, ox.NamedNode(g)))
+        for q in store.quads(None, mentioned, None, ox.NamedNode(g)):
+            out.setdefault(q.subject.value, set()).add(q.object)
     return out
+
+
+def _forms_known(store: Any, node: Any, terms: Iterable[Any], added: set[str]) -> bool:
+    """Whether every one of ``terms`` is also a form of ``node`` in some graph other than the
+    ``added`` ones: then the graphs just added change nothing of the entity's description (it is a
+    function of the set of forms). Stops at the first such graph: a few index look-ups however
+    many articles name the entity (re-reading all its forms made a long ingest quadratic)."""
+    mentioned, entity_graph_node = ox.NamedNode(_MENTIONED_AS), ox.NamedNode(ENTITY_GRAPH)
+    for term in terms:
+        for q in store.quads(node, mentioned, term, None):
+            if q.graph_name != entity_graph_node and q.graph_name.value not in added:
+                break
+        else:
+            return False
+    return True
 
 
 def _term(t: Any) -> tuple[str, str | None]:
     return t.value, (t.language or None)
 
 
-def refresh(store: Any, iris: Iterable[str]) -> None:
+def refresh(
+    store: Any, iris: Iterable[str], added: tuple[set[str], dict[str, set[Any]]] | None = None
+) -> None:
     """Describe again the given entities in the store's entity graph from the article graphs it
     holds now (an entity no article refers to any more is removed), in one transaction.
+
+    ``added``: (graphs, their mentions as ``mentions_in`` gives them) when those graphs were only
+    added (no graph replaced or removed): an entity already described whose forms in them all
+    occur in other graphs too is left as it is.
 
     An entity described from the reference data alone (``needs_forms`` false) has the same
     description whoever refers to it: it is only added when first referred to and removed when no
@@ -530,6 +576,14 @@ def refresh(store: Any, iris: Iterable[str]) -> None:
     triples: list[Triple] = []
     for i in todo:
         node = ox.NamedNode(i)
+        if (
+            added is not None
+            and needs_forms(i)
+            and i in added[1]
+            and next(iter(store.quads(node, None, None, entity_graph_node)), None) is not None
+            and _forms_known(store, node, added[1][i], added[0])
+        ):
+            continue
         forms: set[Form] | None = set() if needs_forms(i) else None
         alive = False
         for q in store.quads(node, mentioned, None, None):

@@ -141,7 +141,9 @@ class Store:
             yield
         finally:  # also after a failed write: part of a bulk load may be in
             self._keeping = False
-            entities.refresh(self, before | entities.mentioned_in(self, graphs))
+            after = entities.mentions_in(self, graphs)
+            only_added = None if before else (set(graphs), after)
+            entities.refresh(self, before | set(after), only_added)
             self._pending(False)
 
     def update(self, sparql: str) -> None:

@@ -69,6 +69,19 @@ def _stems(lang: str, name: str) -> dict[str, tuple[_Form, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+@cache
+def _candidates_cache(lang: str, name: str) -> dict[str, tuple[_Form, ...]]:
+    """Folded word -> the forms that may start at it (words recur: most look-ups hit this)."""
+    return {}
+
+
+def _candidates(lang: str, name: str, key: str) -> tuple[_Form, ...]:
+    stems = _stems(lang, name).get(key[:3], ())
+    return cue_forms(lang, name).get(key, ()) + tuple(
+        f for f in stems if key.startswith(f.words[0]) and key != f.words[0]
+    )
+
+
 def _fits(form: _Form, tokens: tuple[Token, ...], i: int, lang: str) -> bool:
     n = len(form.words)
     if i + n > len(tokens):
@@ -89,14 +102,15 @@ def _fits(form: _Form, tokens: tuple[Token, ...], i: int, lang: str) -> bool:
 def find_cues(tokens: tuple[Token, ...], sent_of: list[int], lang: str, name: str) -> list[Cue]:
     """Every cue of one file, longest first at each position; cues of different roles may overlap
     (a noun phrase and a verb), cues of one role do not."""
-    index = cue_forms(lang, name)
-    stems = _stems(lang, name)
+    cache = _candidates_cache(lang, name)
     out: list[Cue] = []
     taken: dict[str, int] = {}  # role -> first free token
     for i, t in enumerate(tokens):
-        cands = index.get(t.key, ()) + tuple(
-            f for f in stems.get(t.key[:3], ()) if t.key.startswith(f.words[0]) and t.key != f.words[0]
-        )
+        cands = cache.get(t.key)
+        if cands is None:
+            if len(cache) > 200_000:  # bounded: a long ingest meets ever new words
+                cache.clear()
+            cands = cache[t.key] = _candidates(lang, name, t.key)
         if not cands:
             continue
         best: dict[str, tuple[tuple[int, int], _Form]] = {}

@@ -103,7 +103,7 @@ class ArticleGraph:
 
         out: dict[Triple, None] = dict.fromkeys(self.triples)
         for iri, forms in self.entities:
-            out.update(dict.fromkeys(entities.describe(iri, forms)))
+            out.update(dict.fromkeys(entities.description(iri, forms)))
         return DescribedGraph(self.identifier, tuple(out))
 
 
