@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import socket
 import threading
 from pathlib import Path
@@ -49,9 +50,10 @@ def our_bytes(store: ox.Store, query: str, fmt: str) -> bytes:
 )
 def test_rows_written_as_oxigraph_writes_them(query: str, fmt: str) -> None:
     store = ox.Store()
-    if "BNODE" in query:  # a fresh blank node each evaluation: compare the shape, not the label
+    if "BNODE" in query:  # a fresh blank node each evaluation (hex label): compare all but the label
+        label = re.compile(rb"[0-9a-f]{8,}")
         ours, theirs = our_bytes(store, query, fmt), oxigraph_bytes(store, query, fmt)
-        assert len(ours) == len(theirs)
+        assert label.sub(b"ID", ours) == label.sub(b"ID", theirs)
         return
     assert our_bytes(store, query, fmt) == oxigraph_bytes(store, query, fmt)
 

@@ -7,10 +7,15 @@
   chosen by the ``Accept`` header or a ``format``/``output`` parameter; 406 when none of the
   types asked for can be given.
 * HTTP/1.1 with keep-alive and a listen backlog of 128; results are streamed (chunked), never
-  held whole: a worker serialises into its pipe 64 KiB at a time and waits while the client reads.
-* Each query runs in a worker process holding the store open read-only; a query giving nothing
-  for longer than the timeout is stopped (the worker is killed and replaced) and answered 503.
-* Updates and federated queries (SERVICE) are refused (403). Bound to 127.0.0.1 unless told otherwise.
+  held whole: a worker sends 64 KiB at a time and waits while the client reads.
+* Each query runs in a worker process (``defkg.serve_worker``) holding the store open read-only;
+  the worker checks it first: not SPARQL 400 (with its line and column), updates and federated
+  queries (SERVICE) 403, no acceptable format 406. A query giving nothing for longer than the
+  timeout is stopped (the worker is killed and replaced) and answered 503.
+* ``memory``: the resident memory of the server and its workers together; a worker over its share
+  while streaming SELECT rows reopens the store (dropping RocksDB's caches) and resumes the answer
+  at its row (``defkg.serve_worker``). This process loads neither pyoxigraph nor rdflib; pages
+  are built by a child process. Bound to 127.0.0.1 unless told otherwise.
 * CORS headers only on cross-origin requests (an ``Origin`` header), with an OPTIONS preflight.
 * ``/`` is the analyst's graph page (``defkg.view.page_html``; ``/?lang=tr`` in Turkish), built
   once and kept until the store changes; ``/editor`` is the query page (a browser asking for
