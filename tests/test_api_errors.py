@@ -120,6 +120,9 @@ CLI = [
     (["export", "--store", "STORE", "--format", "xml", "--out", "OUT"], 2, "is not one of turtle, trig, nt"),
     (["graph-export", "--store", "STORE", "--out", "OUT", "--format", "gefx"], 2, "did you mean 'gexf'"),
     (["graph-export", "--store", "STORE", "--out", "OUT", "--graph", "actor"], 2, "did you mean 'actors'"),
+    (["query", "meetings", "--store", "STORE", "--format", "jsn"], 2, "did you mean 'json'"),
+    (["view", "--store", "STORE", "--out", "OUT", "--lang", "trr"], 2, "did you mean 'tr'"),
+    (["dataset", "--store", "STORE", "--out", "OUT", "--format", "parket"], 2, "did you mean 'parquet'"),
 ]
 
 

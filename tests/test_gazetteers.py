@@ -28,6 +28,7 @@ SCHEMAS: dict[str, tuple[str, ...]] = {
     "meeting_kinds.tsv": ("kind", "cue", "forms"),
     "roles.tsv": ("key", "forms"),
     "cues.tsv": ("cue", "forms"),
+    "page.tsv": ("key", "text"),
     "honorifics.tsv": ("form",),
 }
 
@@ -45,6 +46,7 @@ UNIQUE_COLUMNS: dict[str, tuple[str, ...]] = {
     "meeting_kinds.tsv": ("kind", "cue"),
     "roles.tsv": ("key",),
     "cues.tsv": ("cue",),
+    "page.tsv": ("key",),
     "honorifics.tsv": ("form",),
 }
 

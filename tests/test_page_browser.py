@@ -235,6 +235,29 @@ def test_search_on_the_turkish_page(browser, store, tmp_path):
         t.close()
 
 
+def test_the_turkish_page_speaks_turkish(browser, store, tmp_path):
+    """Buttons, headings, legends, help and the details of a pair in Turkish (lang/tr/page.tsv)."""
+    t = Tab(browser, page_file(store, tmp_path, lang="tr").as_uri(), "window.defkgStable === true", "file://")
+    try:
+        bar = t.page.inner_text("#defkg-bar")
+        for word in ("Ara", "Yıllar", "tarihsiz", "Sıfırla", "görüşmeler"):
+            assert word in bar, bar
+        assert t.page.get_attribute("#defkg-search", "placeholder").startswith("devlet, kişi")
+        side = t.page.text_content("#defkg-side") or ""  # as written (the headings' CSS capitalises)
+        for word in ("Ayrıntılar", "Yıllara göre temaslar", "Tüm devletler", "Ortaklarını görmek için"):
+            assert word in side, side
+        assert "temas," in t.page.inner_text("#defkg-count")
+        t.js("defkgSelect({type: 'pair', a: 'GBR', b: 'TUR'})")
+        info = t.info()
+        assert "Zaman çizelgesi" in info and "Kaynak:" in info, info
+        english = ("Search", "Years", "Reset", "Details", "All states", "Timeline", "Source:", "meetings")
+        text = " ".join(t.page.text_content(x) or "" for x in ("#defkg-bar", "#defkg-side"))
+        assert not [w for w in english if w in text], text
+        assert t.clean()
+    finally:
+        t.close()
+
+
 def test_year_filter_hides_and_refits(tab):
     tab.page.fill("#defkg-from", "2025")
     tab.page.dispatch_event("#defkg-from", "change")

@@ -201,3 +201,24 @@ def test_agreements_and_exercises(engagements_store, kind, states, start, title,
     (e,) = [e for e in data["engagements"] if e["kind"] == kind]
     assert (e["states"], e["start"], e["title"], e["host"]) == (states, start, title, host)
     assert data["articles"][e["sources"][0]["article"]]["url"] == "https://news.example/mou"
+
+
+def test_page_words_in_both_languages_from_the_data_files() -> None:
+    """The page's own words come from lang/<lang>/page.tsv, every key in both languages, and
+    page.js/page.html ask for no key the files lack."""
+    en, tr = view.ui_text("en"), view.ui_text("tr")
+    assert en and set(en) == set(tr)
+    assert [k for k in en if en[k] == tr[k]] == ["wikidata"]  # a name, the same in both
+    assets = view._asset("page.js") + view._asset("page.html")
+    asked = set(re.findall(r'\bui\("([\w.]+)"[,)]', assets)) | set(
+        re.findall(r'data-ui(?:-\w+)?="([\w.]+)"', assets)
+    )
+    asked |= {f"kind.{k}.{f}" for k in view.KINDS for f in ("one", "many", "label")}
+    assert asked <= set(en), asked - set(en)
+
+
+def test_page_carries_the_words_of_its_language(store) -> None:
+    data = json.loads(
+        re.search(r'id="defkg-data"[^>]*>(.*?)</script>', view.page_html(store, lang="tr"), re.S).group(1)
+    )
+    assert data["ui"]["reset"] == "Sıfırla" and data["ui"]["kind.meeting.label"] == "görüşmeler"

@@ -148,7 +148,7 @@ def query_table(store_path: str | Path, sparql: str, attempts: int = 5) -> Table
         st = None
         try:
             st = Store(store_path, read_only=True)
-            return to_table(st.query(sparql))
+            return select(st, sparql)
         except (RuntimeError, OSError, StoreError) as e:
             transient = "Corruption" in str(e) or "No such file" in str(e)
             if not transient or attempt == attempts - 1:
@@ -158,6 +158,23 @@ def query_table(store_path: str | Path, sparql: str, attempts: int = 5) -> Table
             if st is not None:
                 st.close()
     raise AssertionError("unreachable")
+
+
+def select(store: Any, sparql: str) -> Table:
+    """Run a query on an open ``Store`` to the end. A final ``ORDER BY`` of variables is done here,
+    on the decoded rows (``defkg.query_order``: Oxigraph's sort looks strings up on every
+    comparison), unless a column mixes kinds of literals; the rows come in the same order."""
+    from defkg import query_order
+
+    split = query_order.split(sparql)
+    if split is None:
+        return to_table(store.query(sparql))
+    head, keys = split
+    table = to_table(store.query(head))
+    rows = query_order.sort_rows(table.vars, table.rows, keys)
+    if rows is None:
+        return to_table(store.query(sparql))
+    return Table(table.vars, tuple(rows))
 
 
 def _child(store_path: str, sparql: str, fmt: str, conn: Any) -> None:
@@ -297,10 +314,16 @@ def to_table(results: object) -> Table:
         )
     if isinstance(results, ox.QuerySolutions):
         names = tuple(v.value for v in results.variables)
-        rows = tuple(
-            tuple(_term_json(sol[i]) if sol[i] is not None else None for i in range(len(names)))
-            for sol in results
-        )
+        # a term repeated in many rows (a state, a label) is converted once; rows share its dict
+        cache: dict[object, dict[str, str] | None] = {None: None}
+
+        def term(t: object) -> dict[str, str] | None:
+            d = cache.get(t, cache)
+            if d is cache:
+                d = cache[t] = _term_json(t)
+            return d  # type: ignore[return-value]
+
+        rows = tuple(tuple(map(term, sol)) for sol in results)
         return Table(names, rows)
     # CONSTRUCT / DESCRIBE: triples as rows
     rows = tuple((_term_json(t.subject), _term_json(t.predicate), _term_json(t.object)) for t in results)  # type: ignore[attr-defined]

@@ -7,10 +7,15 @@
   chosen by the ``Accept`` header or a ``format``/``output`` parameter; 406 when none of the
   types asked for can be given.
 * HTTP/1.1 with keep-alive and a listen backlog of 128; results are streamed (chunked), never
-  held whole: a worker serialises into its pipe 64 KiB at a time and waits while the client reads.
-* Each query runs in a worker process holding the store open read-only; a query giving nothing
-  for longer than the timeout is stopped (the worker is killed and replaced) and answered 503.
-* Updates and federated queries (SERVICE) are refused (403). Bound to 127.0.0.1 unless told otherwise.
+  held whole: a worker sends 64 KiB at a time and waits while the client reads.
+* Each query runs in a worker process (``defkg.serve_worker``) holding the store open read-only;
+  the worker checks it first: not SPARQL 400 (with its line and column), updates and federated
+  queries (SERVICE) 403, no acceptable format 406. A query giving nothing for longer than the
+  timeout is stopped (the worker is killed and replaced) and answered 503.
+* ``memory``: the resident memory of the server and its workers together; a worker over its share
+  while streaming SELECT rows reopens the store (dropping RocksDB's caches) and resumes the answer
+  at its row (``defkg.serve_worker``). This process loads neither pyoxigraph nor rdflib; pages
+  are built by a child process. Bound to 127.0.0.1 unless told otherwise.
 * CORS headers only on cross-origin requests (an ``Origin`` header), with an OPTIONS preflight.
 * ``/`` is the analyst's graph page (``defkg.view.page_html``; ``/?lang=tr`` in Turkish), built
   once and kept until the store changes; ``/editor`` is the query page (a browser asking for
@@ -23,13 +28,13 @@ from __future__ import annotations
 
 import contextlib
 import html
-import importlib
 import json
-import multiprocessing
 import os
-import pickle
 import queue
 import re
+import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -39,10 +44,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from defkg import serve_worker
 from defkg.errors import DefkgError, QueryError
-from defkg.queries import check_read_only, form
-from defkg.store import Store
-from defkg.vocab import PREFIXES
+from defkg.sparql_errors import did_you_mean
 
 MAX_QUERY_BYTES = 1_000_000
 LANGS = ("en", "tr")  # the graph page's label languages (defkg.view.LANGS; not imported: workers stay light)
@@ -124,149 +128,118 @@ def offered(graph: bool) -> list[str]:
 
 # -- worker processes -------------------------------------------------------------------------------
 
-CHUNK = 64 * 1024  # bytes a worker sends at a time (results are streamed, never held whole)
+_PREFIXES: dict[str, str] = {}
 
 
-class _PipeWriter:
-    """A file-like object pyoxigraph serialises into: sends ``("start", ctype)`` once the first
-    chunk is full (so an error met before that is still answered 400), then the bytes, in chunks."""
-
-    def __init__(self, conn: Any, ctype: str) -> None:
-        self.conn, self.ctype, self.buf, self.started = conn, ctype, bytearray(), False
-
-    def write(self, data: bytes) -> int:
-        self.buf += data
-        if len(self.buf) >= CHUNK:
-            self._send()
-        return len(data)
-
-    def flush(self) -> None:  # pyoxigraph calls it; chunks go out when full or at the end
-        pass
-
-    def _send(self) -> None:
-        if not self.started:
-            self.conn.send(("start", self.ctype))
-            self.started = True
-        if self.buf:
-            self.conn.send_bytes(b"D" + self.buf)  # "D": data (control messages are pickles)
-            self.buf.clear()
-
-    def close(self) -> None:
-        self._send()
-        self.conn.send(("end",))
+def prefixes() -> dict[str, str]:
+    """The project's prefixes (``defkg.vocab.PREFIXES``), asked once of a short-lived process:
+    ``defkg.vocab`` loads rdflib, which neither the server nor its workers need otherwise."""
+    if not _PREFIXES:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import json; from defkg.vocab import PREFIXES; print(json.dumps(PREFIXES))",
+            ],
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            env=_worker_env(),
+            timeout=WORKER_START_SECONDS,
+        )
+        if done.returncode != 0:
+            raise DefkgError(
+                "cannot read the project's prefixes: " + done.stderr.decode(errors="replace")[-300:]
+            )
+        _PREFIXES.update(json.loads(done.stdout))
+    return _PREFIXES
 
 
-def _describe(error: SyntaxError, sparql: str) -> str:
-    """``LINE:COLUMN: what was expected`` with hints, from ``defkg.sparql_errors`` when the project
-    has it; else the parser's own message (``error at LINE:COLUMN: ...``)."""
-    try:
-        describe = importlib.import_module("defkg.sparql_errors").describe
-    except (ImportError, AttributeError):
-        return str(error)
-    return str(describe(error, sparql, PREFIXES))
-
-
-def _run(store: Store, sparql: str, fmt: str, conn: Any) -> None:
-    """Run the query and stream the serialised results down ``conn``."""
-    import pyoxigraph as ox
-
-    try:
-        results = store.query(sparql)
-    except SyntaxError as e:
-        raise QueryError(f"SPARQL syntax error: {_describe(e, sparql)}") from None
-    except OSError as e:
-        raise QueryError(f"query failed: {e}") from None
-    graph = isinstance(results, ox.QueryTriples)
-    chosen = choose(fmt, graph)
-    if chosen is None:  # the handler checked the form; a mismatch here is answered all the same
-        chosen = choose("", graph)
-        assert chosen is not None
-    name, ctype = chosen
-    out = _PipeWriter(conn, ctype)
-    if graph:
-        results.serialize(out, format=getattr(ox.RdfFormat, name))
-    else:
-        results.serialize(out, format=getattr(ox.QueryResultsFormat, name))
-    out.close()
-
-
-def _worker_main(store_path: str, conn: Any) -> None:  # pragma: no cover - runs in a child process
-    try:
-        store = Store(store_path, read_only=True)
-    except DefkgError as e:
-        conn.send(("error", 500, str(e)))
-        return
-    conn.send(("ready",))
-    while True:
-        try:
-            msg = conn.recv()
-        except EOFError:
-            return
-        if msg is None:
-            return
-        sparql, accept = msg
-        try:
-            _run(store, sparql, accept, conn)
-        except DefkgError as e:
-            conn.send(("error", 400, str(e)))
-        except (BrokenPipeError, EOFError):
-            return
-        except Exception as e:  # an evaluation error (type error, unsupported function...)
-            conn.send(("error", 400, f"query failed: {type(e).__name__}: {e}"))
+WORKER_START_SECONDS = 60.0
 
 
 class _Worker:
-    def __init__(self, store_path: str) -> None:
-        ctx = multiprocessing.get_context("spawn")  # the server has threads: never fork it
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(store_path, child), daemon=True)
-        self.proc.start()
-        child.close()
-        if not self.conn.poll(60):
+    """A query worker (``defkg.serve_worker``): a process of its own started with one end of a
+    socket pair (not ``multiprocessing``: no resource-tracker process, no re-import of the CLI)."""
+
+    def __init__(self, store_path: str, memory: int) -> None:
+        ours, theirs = socket.socketpair()
+        env = _worker_env()
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "defkg.serve_worker", str(theirs.fileno()), store_path],
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+                env=env,
+            )
+        finally:
+            theirs.close()
+        self.sock = ours
+        try:
+            serve_worker.send_json(ours, {"prefixes": prefixes(), "memory": memory})
+            _, payload = serve_worker.receive(ours, WORKER_START_SECONDS)
+            msg = json.loads(payload)
+        except (TimeoutError, EOFError, OSError):
             self.kill()
-            raise DefkgError("the query worker did not start")
-        msg = self.conn.recv()
-        if msg[0] != "ready":
+            raise DefkgError("the query worker did not start") from None
+        if not msg.get("ready"):
             self.kill()
-            raise DefkgError(msg[2])
+            raise DefkgError(str(msg.get("message", "the query worker did not start")))
 
     def kill(self) -> None:
-        self.proc.kill()
-        self.proc.join(5)
-        self.conn.close()
+        with contextlib.suppress(OSError):
+            self.proc.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(5)
+        self.sock.close()
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            serve_worker.send_json(self.sock, {"stop": True})
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(2)
+        self.kill()
 
 
 class QueryTimeout(QueryError):
     pass
 
 
+class Refused(QueryError):
+    """A query the worker did not answer: its HTTP status (400 syntax, 403 update or SERVICE,
+    406 no acceptable format, 500 store) and the message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class Answer:
     """A query being answered: ``ctype`` and the body as an iterator of byte chunks. Iterate it to
     the end or call ``close`` (which stops the worker if the answer was left half read)."""
 
-    def __init__(self, runner: QueryRunner, worker: _Worker, ctype: str, first: bytes | None) -> None:
-        self.runner, self.worker, self.ctype, self.first = runner, worker, ctype, first
+    def __init__(self, runner: QueryRunner, worker: _Worker, ctype: str) -> None:
+        self.runner, self.worker, self.ctype = runner, worker, ctype
         self.done = False
 
     def __iter__(self) -> Iterator[bytes]:
         try:
-            if self.first is not None:
-                yield self.first
             while True:
                 try:
-                    if not self.worker.conn.poll(self.runner.timeout):
-                        raise QueryTimeout(f"no results for {self.runner.timeout:g} s: the query was stopped")
-                    data = self.worker.conn.recv_bytes()
+                    kind, data = serve_worker.receive(self.worker.sock, self.runner.timeout)
+                except TimeoutError:
+                    raise QueryTimeout(
+                        f"no results for {self.runner.timeout:g} s: the query was stopped"
+                    ) from None
                 except (EOFError, OSError):
                     raise QueryError("the query worker died (out of memory?)") from None
-                if data[:1] != b"D":  # a control message: ("end",) or ("error", status, text)
-                    msg = pickle.loads(data)
-                    self.done = True
-                    if msg[0] == "end":
-                        return
-                    raise QueryError(str(msg[2]))
-                data = data[1:]
-                yield data
+                if kind == b"D":
+                    yield data
+                    continue
+                msg = json.loads(data)
+                self.done = True
+                if msg.get("end"):
+                    return
+                raise QueryError(str(msg.get("message")))
         finally:
             self.close()
 
@@ -274,21 +247,34 @@ class Answer:
         if self.worker is None:
             return
         worker, self.worker = self.worker, None  # type: ignore[assignment]
-        if not self.done:  # half read: the worker is still writing into the pipe
-            worker.kill()
-            worker = _Worker(self.runner.store_path)
-        self.runner.idle.put(worker)
+        self.runner.release(worker, healthy=self.done)
 
 
 class QueryRunner:
-    """A few worker processes running queries on a store, with a timeout per query."""
+    """A few worker processes running queries on a store, with a timeout per query. ``memory``:
+    the resident memory (bytes) a worker keeps under while streaming SELECT rows (0: no limit)."""
 
-    def __init__(self, store_path: str, workers: int = 2, timeout: float = 30.0) -> None:
-        self.store_path, self.timeout = store_path, timeout
+    def __init__(self, store_path: str, workers: int = 2, timeout: float = 30.0, memory: int = 0) -> None:
+        self.store_path, self.timeout, self.memory = store_path, timeout, memory
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.workers = workers
-        for _ in range(workers):
-            self.idle.put(_Worker(store_path))
+        started: list[_Worker] = []
+        try:
+            for _ in range(workers):
+                started.append(_Worker(store_path, memory))
+        except DefkgError:
+            for w in started:
+                w.stop()
+            raise
+        for w in started:
+            self.idle.put(w)
+
+    def release(self, worker: _Worker, healthy: bool) -> None:
+        """Give a worker back; one left half-way through an answer is replaced."""
+        if not healthy:  # still writing into the socket (or dead): replace it
+            worker.kill()
+            worker = _Worker(self.store_path, self.memory)
+        self.idle.put(worker)
 
     def start(self, sparql: str, accept: str) -> Answer:
         """Start answering: the ``Answer`` once the first chunk (or the whole, if small) is ready;
@@ -299,21 +285,27 @@ class QueryRunner:
         except queue.Empty:
             raise QueryTimeout(f"busy: no worker free within {self.timeout:g} s") from None
         left = max(0.1, self.timeout - (time.monotonic() - started))
+        formats = {
+            "select": choose(accept, False),
+            "graph": choose(accept, True),
+            "default": {"select": choose("", False), "graph": choose("", True)},
+            "accept": accept,
+            "offered": {"select": offered(False), "graph": offered(True)},
+        }
         try:
-            worker.conn.send((sparql, accept))
-            if not worker.conn.poll(left):
-                worker.kill()
-                self.idle.put(_Worker(self.store_path))
-                raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
-            msg = worker.conn.recv()
+            serve_worker.send_json(worker.sock, {"query": sparql, "formats": formats})
+            _, payload = serve_worker.receive(worker.sock, left)
+        except TimeoutError:
+            self.release(worker, healthy=False)
+            raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped") from None
         except (EOFError, OSError):
-            worker.kill()
-            self.idle.put(_Worker(self.store_path))
+            self.release(worker, healthy=False)
             raise QueryError("the query worker died (out of memory?)") from None
-        if msg[0] == "start":
-            return Answer(self, worker, msg[1], None)
+        msg = json.loads(payload)
+        if "start" in msg:
+            return Answer(self, worker, msg["start"])
         self.idle.put(worker)
-        raise QueryError(msg[2])
+        raise Refused(int(msg.get("error", 400)), str(msg.get("message")))
 
     def run(self, sparql: str, accept: str) -> tuple[str, bytes]:
         """(content type, whole body): for small answers and tests."""
@@ -326,13 +318,7 @@ class QueryRunner:
                 w = self.idle.get_nowait()
             except queue.Empty:
                 break
-            with contextlib.suppress(OSError):
-                w.conn.send(None)
-            w.proc.join(1)
-            if w.proc.is_alive():
-                w.proc.kill()
-                w.proc.join(1)
-            w.conn.close()
+            w.stop()
 
 
 # -- HTTP -------------------------------------------------------------------------------------------
@@ -490,12 +476,10 @@ class Handler(BaseHTTPRequestHandler):
     do_PATCH = do_PUT
 
     def _query(self, sparql: str, params: dict[str, list[str]]) -> None:
+        """Answer a query; the worker checks it (400 not SPARQL, 403 update or SERVICE, 406 no
+        format the client accepts) so this process never loads the SPARQL machinery."""
         if not sparql.strip():
             return self._error(HTTPStatus.BAD_REQUEST, "no query: give ?query=SPARQL")
-        try:
-            check_read_only(sparql)  # updates and federated (SERVICE) queries
-        except QueryError as e:
-            return self._error(HTTPStatus.FORBIDDEN, f"this endpoint is read-only: {e}")
         accept = self.headers.get("Accept") or ""
         for key in ("format", "output"):
             fmt = (params.get(key) or [""])[0].lower()
@@ -503,20 +487,17 @@ class Handler(BaseHTTPRequestHandler):
                 if fmt not in _FORMAT_PARAM:
                     return self._error(
                         HTTPStatus.NOT_ACCEPTABLE,
-                        f"format {fmt!r}: one of {', '.join(sorted(_FORMAT_PARAM))}",
+                        f"format {fmt!r}: one of {', '.join(sorted(_FORMAT_PARAM))}"
+                        + did_you_mean(fmt, _FORMAT_PARAM),
                     )
                 accept = _FORMAT_PARAM[fmt]
                 break
-        graph = form(sparql) in ("CONSTRUCT", "DESCRIBE")
-        if choose(accept, graph) is None:
-            return self._error(
-                HTTPStatus.NOT_ACCEPTABLE,
-                f"cannot answer in {accept!r}; this query can be answered in {', '.join(offered(graph))}",
-            )
         try:
             answer = self.runner.start(sparql, accept)
         except QueryTimeout as e:
             return self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(e), {"Retry-After": "5"})
+        except Refused as e:
+            return self._error(HTTPStatus(e.status), str(e))
         except QueryError as e:
             return self._error(HTTPStatus.BAD_REQUEST, str(e))
         except DefkgError as e:
@@ -560,18 +541,42 @@ class Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, page, "text/html; charset=utf-8", {"Cache-Control": "no-cache"})
 
     def _editor(self) -> None:
-        page = self.pages.get("editor", lambda: editor_page().encode("utf-8"))
+        page = self.pages.get("editor", lambda: _build_graph_page(self.store_path, "editor"))
         self._send(HTTPStatus.OK, page, "text/html; charset=utf-8", {"Cache-Control": "no-cache"})
 
 
 NAV = {"Graph": "/", "Graph (Türkçe)": "/?lang=tr", "SPARQL": "/editor"}
 
 
-def _build_graph_page(store_path: str, lang: str) -> bytes:
-    from defkg import view
+SERVER_ROOM = 10 << 20  # what the server process grows by once serving (threads, buffers)
+PAGE_SECONDS = 600.0  # the longest a graph page may take to build
 
-    with Store(store_path, read_only=True) as st:
-        return view.page_html(st, lang=lang, links=NAV).encode("utf-8")
+
+def _worker_env() -> dict[str, str]:
+    env = dict(os.environ)
+    src = str(Path(__file__).resolve().parents[1])  # this defkg, wherever it was imported from
+    env["PYTHONPATH"] = os.pathsep.join([src, *filter(None, [env.get("PYTHONPATH")])])
+    return env
+
+
+def _build_graph_page(store_path: str, lang: str) -> bytes:
+    """The graph page in ``lang`` (or the query page, ``"editor"``), built by a process of its own
+    (``defkg.serve_worker --page``): its libraries (networkx, pyvis, the SPARQL machinery) and
+    the store's data never enter the server's memory."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "defkg.serve_worker", "--page", lang, store_path, json.dumps(NAV)],
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            env=_worker_env(),
+            timeout=PAGE_SECONDS,
+        )
+    except subprocess.TimeoutExpired:
+        raise DefkgError(f"the graph page took longer than {PAGE_SECONDS:g} s") from None
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise DefkgError(lines[-1] if lines else f"the page builder failed ({done.returncode})")
+    return done.stdout
 
 
 def examples() -> list[dict[str, str]]:
@@ -605,6 +610,7 @@ def examples() -> list[dict[str, str]]:
 def editor_page() -> str:
     """The query page: an editor with highlighting, the prefixes, the examples, Run, a table."""
     from defkg.view import _asset, script_json
+    from defkg.vocab import PREFIXES
 
     data = {"prefixes": PREFIXES, "examples": examples(), "endpoint": "/sparql"}
     parts = {
@@ -646,11 +652,17 @@ def make_server(
     port: int = 7879,
     timeout: float = 30.0,
     workers: int = 2,
+    memory: int = 0,
+    shared: bool = False,
 ) -> Server:
-    """A server (not yet serving: call ``serve_forever``) over the store at ``store_path``."""
-    with Store(store_path, read_only=True):  # fails early and clearly when there is no store
-        pass
-    runner = QueryRunner(str(store_path), workers=workers, timeout=timeout)
+    """A server (not yet serving: call ``serve_forever``) over the store at ``store_path``.
+    ``memory`` (bytes, 0: no limit): what each worker keeps under while streaming SELECT rows;
+    with ``shared``, what the whole serve keeps under (this process's resident memory now, then
+    an equal share for each worker)."""
+    if memory and shared:
+        own = serve_worker.rss() + SERVER_ROOM  # the server grows a little once it serves
+        memory = max(1, (memory - own) // workers)
+    runner = QueryRunner(str(store_path), workers=workers, timeout=timeout, memory=memory)
     try:
         return Server((host, port), runner, str(store_path))
     except OSError as e:

@@ -26,6 +26,7 @@ import json
 import math
 import re
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -727,6 +728,14 @@ def _sparql(name: str) -> str:
     return _asset(f"page-{name}.rq")
 
 
+def ui_text(lang: str) -> dict[str, str]:
+    """The page's own words (buttons, headings, legends, help) in ``lang``: ``lang/<lang>/page.tsv``."""
+    from defkg.gazetteer import read_tsv
+
+    path = Path(str(resources.files("defkg"))) / "lang" / lang / "page.tsv"
+    return {row["key"]: row["text"] for row in read_tsv(path)}
+
+
 def _value(term: Any) -> str:
     return str(getattr(term, "value", term))
 
@@ -963,6 +972,7 @@ def page_data(store: Store, lang: str = "en") -> dict[str, Any]:
         )
     return {
         "lang": lang,
+        "ui": ui_text(lang),
         "kinds": list(KINDS),
         "engagements": out_eng,
         "states": states,

@@ -31,10 +31,27 @@
       .replace(/\u0131/g, "i");
   }
 
+  // the page's own words, in the page's language (lang/<lang>/page.tsv): ui("count", {n: 3, m: 2})
+  var UI = D.ui || {};
+  function ui(key, vars) {
+    var text = Object.prototype.hasOwnProperty.call(UI, key) ? UI[key] : key;
+    Object.keys(vars || {}).forEach(function (v) { text = text.split("{" + v + "}").join(String(vars[v])); });
+    return text;
+  }
+  document.querySelectorAll("[data-ui]").forEach(function (e) { e.textContent = ui(e.getAttribute("data-ui")); });
+  document.querySelectorAll("[data-ui-placeholder]").forEach(function (e) {
+    e.setAttribute("placeholder", ui(e.getAttribute("data-ui-placeholder")));
+  });
+  document.querySelectorAll("[data-ui-label]").forEach(function (e) {
+    e.setAttribute("aria-label", ui(e.getAttribute("data-ui-label")));
+  });
+
   var KINDS = D.kinds;
   var COLOR = {meeting: "#2f6fb5", call: "#17a2b8", agreement: "#2e9e44", exercise: "#d9480f"};
-  var NAME = {meeting: ["meeting", "meetings"], call: ["call", "calls"],
-    agreement: ["agreement", "agreements"], exercise: ["exercise", "exercises"]};
+  var NAME = {};  // kind -> [one, several (after a number), the kind as a legend]
+  ["meeting", "call", "agreement", "exercise"].forEach(function (k) {
+    NAME[k] = [ui("kind." + k + ".one"), ui("kind." + k + ".many"), ui("kind." + k + ".label")];
+  });
   var E = D.engagements;
   E.forEach(function (e, i) { e.n = i; e.year = e.start ? Number(e.start.slice(0, 4)) : null; });
   function stateName(c) { return D.states[c] ? D.states[c].label : c; }
@@ -68,11 +85,11 @@
     var lab = el("label");
     var cb = el("input", null, {type: "checkbox", value: k, "class": "defkg-kind"});
     cb.checked = true;
-    if (!present) { cb.disabled = true; lab.title = "none in the store"; }
+    if (!present) { cb.disabled = true; lab.title = ui("none.in.store"); }
     cb.addEventListener("change", function () { kindOn[k] = cb.checked; refresh(true); });
     lab.appendChild(cb);
     lab.appendChild(el("span", "", {"class": "swatch", style: "background:" + COLOR[k]}));
-    lab.appendChild(document.createTextNode(NAME[k][1]));
+    lab.appendChild(document.createTextNode(NAME[k][2]));
     kindBox.appendChild(lab);
   });
   function shown(e) {
@@ -131,7 +148,7 @@
     nodes.update(nodes.get().map(function (n) {
       var list = perState[n.code] || [];
       return {id: n.id, hidden: !list.length, value: list.length,
-        title: stateName(n.code) + " (" + n.code + ")\n" + (countsText(list) || "no engagements")};
+        title: stateName(n.code) + " (" + n.code + ")\n" + (countsText(list) || ui("no.engagements"))};
     }));
     edges.update(edges.get().map(function (x) {
       var list = perEdge[x.id.slice(2)] || [], ab = x.pair.split("|");
@@ -139,7 +156,7 @@
         title: stateName(ab[0]) + " \u2013 " + stateName(ab[1]) + ": " + counted(list.length, x.kind)};
     }));
     var n = Object.keys(perState).length;
-    byId("defkg-count").textContent = current.length + " engagements, " + n + " states";
+    byId("defkg-count").textContent = ui("count", {n: current.length, m: n});
     highlight();
     render();
     if (refit) { fit(); }
@@ -246,7 +263,7 @@
     return span;
   }
   function dateText(e) {
-    if (!e.start) { return "undated"; }
+    if (!e.start) { return ui("undated"); }
     return e.end && e.end !== e.start ? e.start + " \u2013 " + e.end : e.start;
   }
   function item(e) {
@@ -262,7 +279,7 @@
     if (e.title) { li.appendChild(el("div", e.title, {"class": "defkg-title"})); }
     var where = [];
     if (e.place && D.places[e.place]) { where.push(D.places[e.place].label); }
-    if (e.host) { where.push("host: " + stateName(e.host)); }
+    if (e.host) { where.push(ui("host", {x: stateName(e.host)})); }
     if (e.status && e.status !== "reported") { where.push(e.status); }
     if (where.length) { li.appendChild(el("div", where.join(" \u00b7 "), {"class": "defkg-sub"})); }
     Object.keys(e.sides).sort(function (a, b) {
@@ -270,7 +287,7 @@
     }).forEach(function (s) {
       var side = e.sides[s], line = el("div", null, {"class": "defkg-side-line"});
       line.appendChild(el("span", stateName(s) + ": ", {"class": "defkg-state"}));
-      if (!side.members.length) { line.appendChild(el("span", "no one named", {"class": "defkg-type"})); }
+      if (!side.members.length) { line.appendChild(el("span", ui("no.one.named"), {"class": "defkg-type"})); }
       var order = side.principal ? [side.principal].concat(side.members.filter(function (m) {
         return m !== side.principal;
       })) : side.members;
@@ -280,17 +297,17 @@
       });
       li.appendChild(line);
     });
-    if (e.topics.length) { li.appendChild(el("div", "Topics: " + e.topics.join(", "), {"class": "defkg-sub"})); }
+    if (e.topics.length) { li.appendChild(el("div", ui("topics", {x: e.topics.join(", ")}), {"class": "defkg-sub"})); }
     e.sources.forEach(function (s) {
       if (s.sentence) { li.appendChild(el("blockquote", s.sentence, {"class": "defkg-evidence"})); }
       var a = D.articles[s.article] || {};
       var p = el("div", null, {"class": "defkg-source"});
       if (isHttp(a.url)) {
-        p.appendChild(document.createTextNode("Source: "));
+        p.appendChild(document.createTextNode(ui("source") + " "));
         p.appendChild(el("a", a.headline || a.url, {href: a.url, target: "_blank", rel: "noopener noreferrer nofollow"}));
         if (a.date) { p.appendChild(document.createTextNode(" (" + a.date + ")")); }
       } else if (a.headline) {
-        p.textContent = "Source: " + a.headline + (a.date ? " (" + a.date + ")" : "");
+        p.textContent = ui("source") + " " + a.headline + (a.date ? " (" + a.date + ")" : "");
       }
       li.appendChild(p);
     });
@@ -301,17 +318,16 @@
     list.slice().sort(function (a, b) {
       return (a.start || "9999") < (b.start || "9999") ? -1 : (a.start || "9999") > (b.start || "9999") ? 1 : a.n - b.n;
     }).forEach(function (e) { ol.appendChild(item(e)); });
-    if (!list.length) { ol.appendChild(el("li", "No engagements within the filters.")); }
+    if (!list.length) { ol.appendChild(el("li", ui("none.within"))); }
     return ol;
   }
   function render() {
     body.replaceChildren();
     var list = selected();
     if (!sel) {
-      body.appendChild(el("h3", "All states"));
-      body.appendChild(el("div", countsText(list) || "No engagements within the filters.", {"class": "defkg-sub"}));
-      body.appendChild(el("p", "Click a state for its partners, a line for the pair's timeline; " +
-        "search for people, organisations, places, codes and dates."));
+      body.appendChild(el("h3", ui("all.states")));
+      body.appendChild(el("div", countsText(list) || ui("none.within"), {"class": "defkg-sub"}));
+      body.appendChild(el("p", ui("help")));
       var top = {};
       list.forEach(function (e) { pairsOf(e).forEach(function (p) { top[p] = (top[p] || 0) + 1; }); });
       var box = el("div", null, {"class": "defkg-list"});
@@ -326,11 +342,11 @@
     } else if (sel.type === "state") {
       var st = D.states[sel.code] || {label: sel.code, names: []};
       body.appendChild(el("h3", st.label));
-      body.appendChild(el("div", "State \u00b7 " + (countsText(list) || "no engagements within the filters"),
+      body.appendChild(el("div", ui("state") + " \u00b7 " + (countsText(list) || ui("none.within.short")),
         {"class": "defkg-sub"}));
-      body.appendChild(facts([["ISO code", sel.code], ["Wikidata", st.wikidata],
-        ["Also", st.names.filter(function (n) { return n !== st.label; }).join(", ")]]));
-      body.appendChild(el("h4", "Partners"));
+      body.appendChild(facts([[ui("iso.code"), sel.code], [ui("wikidata"), st.wikidata],
+        [ui("also"), st.names.filter(function (n) { return n !== st.label; }).join(", ")]]));
+      body.appendChild(el("h4", ui("partners")));
       var partners = {};
       list.forEach(function (e) {
         e.states.forEach(function (s) { if (s !== sel.code) { (partners[s] = partners[s] || []).push(e); } });
@@ -349,7 +365,7 @@
         return D.people[p].state === sel.code && list.some(function (e) { return takesPart(e, p); });
       });
       if (ppl.length) {
-        body.appendChild(el("h4", "People"));
+        body.appendChild(el("h4", ui("people")));
         var pbox = el("div", null, {"class": "defkg-list"});
         ppl.sort(function (a, b) { return personName(a) < personName(b) ? -1 : 1; }).forEach(function (p) {
           pbox.appendChild(personLine(p, false));
@@ -358,32 +374,32 @@
       }
     } else if (sel.type === "pair") {
       body.appendChild(el("h3", stateName(sel.a) + " \u2013 " + stateName(sel.b)));
-      body.appendChild(el("div", "Timeline \u00b7 " + (countsText(list) || "none within the filters"),
+      body.appendChild(el("div", ui("timeline") + " \u00b7 " + (countsText(list) || ui("none.within.short")),
         {"class": "defkg-sub"}));
       body.appendChild(timeline(list));
     } else if (sel.type === "person") {
       var p = D.people[sel.id] || {label: sel.id, orgs: [], codes: []};
       body.appendChild(el("h3", p.label));
-      body.appendChild(el("div", "Person \u00b7 " + (countsText(list) || "no engagements within the filters"),
+      body.appendChild(el("div", ui("person") + " \u00b7 " + (countsText(list) || ui("none.within.short")),
         {"class": "defkg-sub"}));
       var orgs = el("span");
       p.orgs.forEach(function (o, i) {
         if (i) { orgs.appendChild(document.createTextNode("; ")); }
         orgs.appendChild(button(D.orgs[o] ? D.orgs[o].label : o, function () { choose({type: "org", id: o}); }));
       });
-      body.appendChild(facts([["State", stateName(p.state)], ["Rank", p.rank + (p.codes.length ? " (" +
-        p.codes.join(", ") + ")" : "")], ["Title", p.title], ["Organisation", p.orgs.length ? orgs : ""]]));
+      body.appendChild(facts([[ui("state"), stateName(p.state)], [ui("rank"), p.rank + (p.codes.length ? " (" +
+        p.codes.join(", ") + ")" : "")], [ui("title"), p.title], [ui("organisation"), p.orgs.length ? orgs : ""]]));
       body.appendChild(timeline(list));
     } else if (sel.type === "org") {
       var o = D.orgs[sel.id] || {label: sel.id, names: []};
       body.appendChild(el("h3", o.label));
-      body.appendChild(el("div", "Organisation \u00b7 " + (countsText(list) || "no engagements within the filters"),
+      body.appendChild(el("div", ui("organisation") + " \u00b7 " + (countsText(list) || ui("none.within.short")),
         {"class": "defkg-sub"}));
-      body.appendChild(facts([["State", o.state ? stateName(o.state) : ""], ["Wikidata", o.wikidata]]));
+      body.appendChild(facts([[ui("state"), o.state ? stateName(o.state) : ""], [ui("wikidata"), o.wikidata]]));
       body.appendChild(timeline(list));
     } else {
       body.appendChild(el("h3", sel.title));
-      body.appendChild(el("div", countsText(list) || "No engagements within the filters.", {"class": "defkg-sub"}));
+      body.appendChild(el("div", countsText(list) || ui("none.within"), {"class": "defkg-sub"}));
       body.appendChild(timeline(list));
     }
     chart();
@@ -416,12 +432,12 @@
       };
     }
     var label = function (g) {
-      if (chartBy.value === "kind") { return NAME[g][1]; }
-      if (g === "other") { return "other"; }
+      if (chartBy.value === "kind") { return NAME[g][2]; }
+      if (g === "other") { return ui("chart.other"); }
       return g.split("|").map(stateName).join(" \u2013 ");
     };
     chartBox.replaceChildren();
-    if (!list.length) { chartBox.appendChild(el("div", "No dated engagements within the filters.")); return; }
+    if (!list.length) { chartBox.appendChild(el("div", ui("chart.none"))); return; }
     var lo = Math.min.apply(null, list.map(function (e) { return e.year; }));
     var hi = Math.max.apply(null, list.map(function (e) { return e.year; }));
     var cells = {}, totals = {};
@@ -433,7 +449,7 @@
     });
     var maxTotal = Math.max.apply(null, Object.keys(totals).map(function (y) { return totals[y]; }));
     var W = 400, H = 170, L = 28, B = 22, T = 8, n = hi - lo + 1, bw = Math.min(48, (W - L - 4) / n);
-    var s = svg("svg", {viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": "engagements per year"});
+    var s = svg("svg", {viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": ui("chart.aria")});
     s.appendChild(svg("line", {x1: L, y1: H - B, x2: W, y2: H - B, stroke: "#888"}));
     s.appendChild(svg("text", {x: L - 4, y: T + 10, "text-anchor": "end", "font-size": 11}, maxTotal));
     s.appendChild(svg("text", {x: L - 4, y: H - B, "text-anchor": "end", "font-size": 11}, 0));
@@ -463,7 +479,7 @@
       legend.appendChild(document.createTextNode(label(g)));
     });
     var undatedN = selected().length - list.length;
-    if (undatedN) { legend.appendChild(el("div", undatedN + " undated not drawn")); }
+    if (undatedN) { legend.appendChild(el("div", ui("chart.undated", {n: undatedN}))); }
     chartBox.appendChild(legend);
   }
 
@@ -475,23 +491,23 @@
   }
   Object.keys(D.states).forEach(function (c) {
     var s = D.states[c];
-    add("state", s.label + " (" + c + ")", [s.label, c, s.wikidata].concat(s.names), function () {
+    add(ui("type.state"), s.label + " (" + c + ")", [s.label, c, s.wikidata].concat(s.names), function () {
       choose({type: "state", code: c});
     });
   });
   Object.keys(D.people).forEach(function (p) {
     var d = D.people[p];
-    add("person", d.label, [d.label, d.rank, d.title].concat(d.codes, d.names), function () {
+    add(ui("type.person"), d.label, [d.label, d.rank, d.title].concat(d.codes, d.names), function () {
       choose({type: "person", id: p});
     });
   });
   Object.keys(D.orgs).forEach(function (o) {
     var d = D.orgs[o];
-    add("organisation", d.label, [d.label, d.wikidata].concat(d.names), function () { choose({type: "org", id: o}); });
+    add(ui("type.organisation"), d.label, [d.label, d.wikidata].concat(d.names), function () { choose({type: "org", id: o}); });
   });
   Object.keys(D.places).forEach(function (pl) {
     var d = D.places[pl], ids = E.filter(function (e) { return e.place === pl; }).map(function (e) { return e.id; });
-    add("place", d.label, [d.label, d.wikidata].concat(d.names), function () {
+    add(ui("type.place"), d.label, [d.label, d.wikidata].concat(d.names), function () {
       choose({type: "list", title: d.label, ids: ids});
     });
   });
@@ -499,7 +515,7 @@
     if (!e.start && !e.title) { return; }
     var label = (e.start ? dateText(e) + " " : "") + e.states.map(stateName).join(" \u2013 ") + " " +
       (e.title || e.subtype || NAME[e.kind][0]);
-    add(e.title ? NAME[e.kind][0] : "date", label, [e.start, e.end, e.title], function () {
+    add(e.title ? NAME[e.kind][0] : ui("type.date"), label, [e.start, e.end, e.title], function () {
       choose({type: "list", title: e.title || dateText(e), ids: [e.id]});
     });
   });
@@ -509,8 +525,8 @@
     if (!q) { results.hidden = true; return []; }
     var hits = index.filter(function (x) { return x.keys.some(function (k) { return k.indexOf(q) >= 0; }); });
     hits.slice(0, 30).forEach(function (x) { rlist.appendChild(button(x.label, x.go, x.type)); });
-    if (hits.length > 30) { rlist.appendChild(el("div", "\u2026 " + (hits.length - 30) + " more")); }
-    if (!hits.length) { rlist.appendChild(el("div", "no match")); }
+    if (hits.length > 30) { rlist.appendChild(el("div", ui("more", {n: hits.length - 30}))); }
+    if (!hits.length) { rlist.appendChild(el("div", ui("no.match"))); }
     results.hidden = false;
     return hits;
   }
@@ -539,5 +555,5 @@
     var first = find();
     if (first.length) { first[0].go(); }
   }
-  if (!E.length) { body.textContent = "Nothing to draw: no engagements in the store."; window.defkgStable = true; }
+  if (!E.length) { body.textContent = ui("nothing"); window.defkgStable = true; }
 })();

@@ -3,6 +3,7 @@ from __future__ import annotations
 import click
 
 from defkg.cli.common import reports_errors, store_option
+from defkg.cli.export import AliasChoice
 from defkg.dataset import FORMATS, read, write
 from defkg.store import open_store
 
@@ -23,7 +24,7 @@ and codebook.md (every variable and its coding rule).
 @store_option
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Directory to write to.")
 @click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True, help="Table format."
+    "--format", "fmt", type=AliasChoice(FORMATS), default="csv", show_default=True, help="Table format."
 )
 @reports_errors
 def command(store: str, out: str, fmt: str) -> None:

@@ -4,6 +4,7 @@ import click
 
 from defkg import queries
 from defkg.cli.common import reports_errors
+from defkg.cli.export import AliasChoice
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:
@@ -63,7 +64,7 @@ Examples:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "json"]),
+    type=AliasChoice(["table", "csv", "json"]),
     default="table",
     show_default=True,
     help="json is SPARQL 1.1 Query Results JSON.",
@@ -92,7 +93,7 @@ Examples:
 )
 @click.option(
     "--lang",
-    type=click.Choice(["en", "tr"]),
+    type=AliasChoice(["en", "tr"]),
     default="en",
     show_default=True,
     help="The language of the labels (?lang in the query).",

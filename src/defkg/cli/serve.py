@@ -44,13 +44,26 @@ Results are streamed; CORS headers are sent to cross-origin requests only.
     show_default=True,
     help="Queries run at the same time (one process each).",
 )
+@click.option(
+    "--memory",
+    type=click.IntRange(min=0),
+    default=100,
+    show_default=True,
+    metavar="MB",
+    help="Resident memory of the server and its workers together (0: no limit); a worker streaming "
+    "a big SELECT answer over its share reopens the store to drop its read caches.",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Log each request on stderr.")
 @reports_errors
-def command(store: str, host: str, port: int, timeout: float, workers: int, verbose: bool) -> None:
+def command(
+    store: str, host: str, port: int, timeout: float, workers: int, memory: int, verbose: bool
+) -> None:
     """Serve the store read-only as a SPARQL 1.1 Protocol endpoint at /sparql
     (JSON, XML, CSV or TSV results by Accept header, 406 otherwise; updates and SERVICE
     refused), with the analyst's page at / and a query page at /editor. Stop with Ctrl-C."""
-    server = make_server(store, host=host, port=port, timeout=timeout, workers=workers)
+    server = make_server(
+        store, host=host, port=port, timeout=timeout, workers=workers, memory=memory << 20, shared=True
+    )
     server.verbose = verbose
     click.echo(f"defkg: serving {store} at {server.url} (read-only; Ctrl-C stops)", err=True)
     try:

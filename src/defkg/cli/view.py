@@ -6,6 +6,7 @@ import click
 
 from defkg import resolve, view
 from defkg.cli.common import reports_errors, store_option
+from defkg.cli.export import AliasChoice
 from defkg.store import open_store
 
 
@@ -33,9 +34,7 @@ names in both languages, places, codes (ISO, NATO rank, Wikidata) and dates.
 @click.option(
     "--out", required=True, type=click.Path(dir_okay=False, writable=True), help="HTML file to write."
 )
-@click.option(
-    "--lang", type=click.Choice(view.LANGS), default="en", show_default=True, help="Label language."
-)
+@click.option("--lang", type=AliasChoice(view.LANGS), default="en", show_default=True, help="Label language.")
 @click.option("--pair", nargs=2, metavar="A B", help="Open the timeline of two states (names or ISO codes).")
 @click.option("--select", "select_", metavar="X", help="Open a state, person or organisation (name or code).")
 @click.option("--knowledge", is_flag=True, help="Draw the whole knowledge graph instead (older page).")
@@ -46,7 +45,7 @@ names in both languages, places, codes (ISO, NATO rank, Wikidata) and dates.
 @click.option("--limit", type=click.IntRange(min=1), help="--knowledge: at most N nodes (highest degree).")
 @click.option(
     "--size-by",
-    type=click.Choice(view.SIZE_BY),
+    type=AliasChoice(view.SIZE_BY),
     default="degree",
     show_default=True,
     help="--knowledge: measure giving the node size.",

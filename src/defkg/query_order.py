@@ -1,0 +1,139 @@
+"""A query's final ``ORDER BY``, done in Python on the rows instead of by the store.
+
+Oxigraph sorts by comparing terms through its string table: every comparison of two IRIs (or of
+two strings longer than 15 bytes) looks both strings up again, so ordering a listing of 10,000
+rows by meeting IRI cost ~0.9 s CPU on a store of 1.1M triples, against ~0.1 s to produce the
+rows. Sorting the decoded rows in Python costs a few milliseconds.
+
+``split`` recognises the one form the named queries and the cookbook use: a trailing
+``ORDER BY`` of projected variables, each bare, ``ASC(?v)`` or ``DESC(?v)``, with no ``LIMIT``
+or ``OFFSET``. ``sort_rows`` orders the rows as SPARQL 1.1 (15.1) and Oxigraph do: unbound
+first, then blank nodes, IRIs (by code point), literals; literals by value within one kind
+(strings, strings of one language, numbers, ``xsd:date``, ``xsd:dateTime``, booleans). A column
+whose literals are of several kinds (which SPARQL leaves to the engine) gets ``None``: the
+caller then lets the store order the rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from defkg import sparql_tokens
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_DECIMALS = {XSD + t for t in ("integer", "decimal", "int", "long", "short", "byte", "nonNegativeInteger")}
+_DECIMALS |= {XSD + t for t in ("positiveInteger", "negativeInteger", "nonPositiveInteger")}
+_DECIMALS |= {XSD + t for t in ("unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+_FLOATS = {XSD + "double", XSD + "float"}
+_DATE = re.compile(r"-?\d{4,}-\d\d-\d\d")
+_DATETIME = re.compile(r"-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?")
+
+Row = TypeVar("Row", bound=Sequence[dict[str, str] | None])
+Key = tuple[str, bool]  # (variable name without "?", descending)
+
+
+def split(sparql: str) -> tuple[str, list[Key]] | None:
+    """``(the query without its final ORDER BY, the sort keys)``, or ``None`` when the query does not
+    end with an ORDER BY of plain variables (or has LIMIT/OFFSET, or is not a SELECT)."""
+    try:
+        toks = list(sparql_tokens.tokens(sparql))
+    except Exception:
+        return None
+    words = [t.keyword for t in toks]
+    if "SELECT" not in words or "LIMIT" in words or "OFFSET" in words:
+        return None
+    depth, order_at = 0, None
+    for i, t in enumerate(toks):
+        if t.text in ("{", "("):
+            depth += 1
+        elif t.text in ("}", ")"):
+            depth -= 1
+        elif depth == 0 and t.keyword == "ORDER" and i + 1 < len(toks) and toks[i + 1].keyword == "BY":
+            order_at = i
+    if order_at is None:
+        return None
+    keys: list[Key] = []
+    rest = toks[order_at + 2 :]
+    i = 0
+    while i < len(rest):
+        t = rest[i]
+        if t.kind == "VAR":
+            keys.append((t.text[1:], False))
+            i += 1
+        elif (
+            t.keyword in ("ASC", "DESC")
+            and i + 3 < len(rest)
+            and rest[i + 1].text == "("
+            and rest[i + 2].kind == "VAR"
+            and rest[i + 3].text == ")"
+        ):
+            keys.append((rest[i + 2].text[1:], t.keyword == "DESC"))
+            i += 4
+        else:
+            return None
+    if not keys:
+        return None
+    return sparql[: toks[order_at].start].rstrip() + "\n", keys
+
+
+def _literal_key(term: dict[str, str]) -> tuple[Any, Any] | None:
+    """(kind, comparable value) of a literal, or ``None`` for a kind not ordered here."""
+    value = term["value"]
+    lang = term.get("xml:lang")
+    if lang is not None:
+        return ("lang:" + lang.lower(), value)
+    dt = term.get("datatype")
+    if dt is None or dt == XSD + "string":
+        return ("string", value)
+    try:
+        if dt in _DECIMALS:
+            return ("number", Decimal(value))
+        if dt in _FLOATS:
+            f = float(value)
+            return None if f != f else ("number", f)
+    except (InvalidOperation, ValueError):
+        return None
+    if dt == XSD + "date" and _DATE.fullmatch(value) and not value.startswith("-"):
+        return ("date", (len(value), value))  # without a time zone: the lexical order is the value's
+    if dt == XSD + "dateTime" and _DATETIME.fullmatch(value) and not value.startswith("-"):
+        return ("dateTime", (len(value.split("-")[0]), value))
+    if dt == XSD + "boolean" and value in ("true", "false", "1", "0"):
+        return ("boolean", value in ("true", "1"))
+    return None
+
+
+def sort_rows(vars_: Sequence[str], rows: Sequence[Row], keys: list[Key]) -> list[Row] | None:
+    """The rows in the order of ``keys``; ``None`` when a key is not a column or a column holds
+    literals of several kinds (the order among those is the engine's)."""
+    index = {v: i for i, v in enumerate(vars_)}
+    if any(v not in index for v, _ in keys):
+        return None
+    columns: list[list[tuple[Any, ...]]] = []
+    for v, _ in keys:
+        col = index[v]
+        kinds: set[str] = set()
+        column: list[tuple[Any, ...]] = []
+        for row in rows:
+            term = row[col]
+            if term is None:
+                column.append((0,))
+            elif term["type"] == "bnode":
+                column.append((1, term["value"]))
+            elif term["type"] == "uri":
+                column.append((2, term["value"]))
+            else:
+                lit = _literal_key(term)
+                if lit is None:
+                    return None
+                kinds.add(lit[0])
+                column.append((3, lit[1]))
+            if len(kinds) > 1:
+                return None
+        columns.append(column)
+    order = list(range(len(rows)))
+    for (_, desc), column in reversed(list(zip(keys, columns, strict=True))):
+        order.sort(key=column.__getitem__, reverse=desc)  # stable, also reversed
+    return [rows[i] for i in order]
