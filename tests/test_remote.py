@@ -384,6 +384,34 @@ def test_server_errors_that_splitting_cannot_help_are_not_retried(
     assert len(calls) == 1
 
 
+def test_a_graph_store_put_failing_with_a_server_error_is_sent_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A PUT replaces the graph, so a server error (Virtuoso's occasional SR197 when two requests
+    bring a new language tag at once) is retried; a refusal (4xx) is not."""
+    from defkg.store import Store
+
+    calls: list[tuple[str, str]] = []
+    failed: set[str] = set()
+
+    def flaky(url: str, data: bytes, headers: object, method: str = "POST", **kw: object) -> tuple:
+        calls.append((method, url))
+        if url not in failed:  # every graph's first PUT fails
+            failed.add(url)
+            raise QueryError(f"{url}: HTTP 500 Request Failed: SR197: Non unique primary key on RDF_LANGUAGE")
+        return 201, b"", {}
+
+    monkeypatch.setattr(push_mod.time, "sleep", lambda s: None)
+    with Store(tmp_path / "s") as st:
+        st.replace_graphs([(f"http://x/g{i}", f'<http://x/s> <http://x/p> "{i}"@en .\n') for i in range(3)])
+    monkeypatch.setattr(remote, "request", flaky)
+    with Store(tmp_path / "s", read_only=True) as st:
+        report = push_mod.push(st, graph_store="http://h/store")
+    graphs = {u for m, u in calls if "g" in u and m == "PUT"}
+    assert report.retries == len(graphs) and report.graphs == len(graphs) >= 3
+    assert len(calls) == 2 * len(graphs)
+
+
 def test_push_needs_an_endpoint(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["push", "--store", str(tmp_path / "s")])
     assert res.exit_code == 2 and "--graph-store or --update-endpoint" in res.output

@@ -5,7 +5,8 @@ replaces the graph of the same name on the server:
 
 * with a Graph Store Protocol endpoint (``graph_store``, preferred when given): one
   ``PUT ?graph=IRI`` per graph, N-Triples body (SPARQL 1.1 Graph Store HTTP Protocol),
-  ``workers`` requests at a time;
+  ``workers`` requests at a time; a PUT failing with a server error is sent again (up to
+  ``PUT_TRIES`` times: it replaces the whole graph, so that is safe);
 * otherwise through SPARQL 1.1 Update: ``DROP SILENT GRAPH <g> ; INSERT DATA { GRAPH <g> {...} }``,
   several graphs per request up to ``chunk_bytes``. Blank nodes are sent as skolem IRIs
   (``INSERT DATA`` may not hold blank nodes on every server: Virtuoso refuses them). When the
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -144,6 +146,9 @@ class _Updater:
         self.report.bytes += len(data)
 
 
+PUT_TRIES = 3  # a graph store PUT failing with a server error is sent up to this many times
+
+
 def _put_all(
     store: Store,
     graph_store: str,
@@ -157,8 +162,22 @@ def _put_all(
     side by side); the first failure stops the push and is raised."""
     from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
+    lock = threading.Lock()
+
     def one(graph: str, nt: str, n: int) -> tuple[int, int]:
-        return _put(graph_store, graph, nt, timeout, creds), n
+        # a PUT replaces the whole graph: sending it again is safe. Virtuoso fails now and then when
+        # two requests bring a language tag it has not seen yet at the same time (SR197: Non unique
+        # primary key on DB.DBA.RDF_LANGUAGE): the second try finds the tag there.
+        for attempt in range(PUT_TRIES):
+            try:
+                return _put(graph_store, graph, nt, timeout, creds), n
+            except QueryError as e:
+                if not _retryable(e) or attempt == PUT_TRIES - 1:
+                    raise
+                with lock:
+                    report.retries += 1
+                time.sleep(0.2 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def done(f: Future[tuple[int, int]]) -> None:
         size, n = f.result()
