@@ -433,16 +433,8 @@ def _pos_predicates() -> frozenset[Node]:
     """The predicates whose (predicate, object) -> subjects index the checks read: rdf:type and
     rdfs:subClassOf (classes), the shapes' target predicates and their inverse paths."""
     shapes, inverse = compiled_shapes()
-    out = {_TYPE, _SUBCLASS, *inverse}
-    todo, seen = list(shapes), set()
-    while todo:
-        shape = todo.pop()
-        if id(shape) in seen:
-            continue
-        seen.add(id(shape))
-        out.update(term for kind, term in shape.targets if kind in ("subjects", "objects"))
-        todo.extend(shape.properties)
-    return frozenset(out)
+    targets = {term for shape in shapes for kind, term in shape.targets if kind in ("subjects", "objects")}
+    return frozenset({_TYPE, _SUBCLASS, *inverse, *targets})
 
 
 def _focus_nodes(idx: _Index, shape: _Shape) -> set[Node]:

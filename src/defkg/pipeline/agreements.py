@@ -140,7 +140,7 @@ def find_agreements(
             old_year(tokens, span, article.published) or any(c.role == "recalled" for c in cs)
         ):
             continue  # an agreement signed in some earlier year, recalled without its date
-        states = _distinct(st for st, _ in facts.states(s))
+        states = list(dict.fromkeys(st for st, _ in facts.states(s)))
         signing[s] = signed
         for n in nouns:
             if any(_near(n, c, lang, before=4, after=3) for c in no):
@@ -218,14 +218,6 @@ def _framework(noun: Cue, cue: Cue, lang: str) -> bool:
     if lang == "tr":
         return noun.end <= cue.start <= noun.end + 2
     return noun.start - 4 <= cue.start < noun.start
-
-
-def _distinct(items: object) -> list[str]:
-    out: list[str] = []
-    for x in items:  # type: ignore[attr-defined]
-        if x not in out:
-            out.append(x)
-    return out
 
 
 def _mention(n: Cue, s: int, states: list[str], facts: SentenceFacts, cs: list[Cue], lang: str) -> _Mention:
@@ -354,7 +346,7 @@ def _parties(
         inside = [p for p in pairs if p <= set(found)]
         found = sorted(inside[0]) if inside else found
     if len(found) < 2:
-        for extra in _distinct(plural_states):
+        for extra in dict.fromkeys(plural_states):
             if extra not in found and len(found) < 2:
                 found.append(extra)
     if len(found) < 2:

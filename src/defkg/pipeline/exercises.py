@@ -70,10 +70,12 @@ def find_exercises(article: Article, g: Gazetteer, facts: SentenceFacts) -> tupl
         # "the Sea of Japan", "Japon Denizi": a state's name inside a sea's or a coast's is no participant
         geo_after = {c.end for c in cs if c.role == "geo-before"}
         geo_next = {c.start for c in cs if c.role == "geo-after"}
-        states = _distinct(
-            st
-            for st, i in facts.states(s, people=False)
-            if i not in geo_after and not ({i + 1, i + 2} & geo_next)
+        states = list(
+            dict.fromkeys(
+                st
+                for st, i in facts.states(s, people=False)
+                if i not in geo_after and not ({i + 1, i + 2} & geo_next)
+            )
         )
         if any(c.role == "observer" for c in cs):
             # "Minsk invited observers from many countries to watch the exercise"
@@ -96,14 +98,6 @@ def find_exercises(article: Article, g: Gazetteer, facts: SentenceFacts) -> tupl
 
 def _overlap(a: Cue, b: Cue) -> bool:
     return a.start < b.end and b.start < a.end
-
-
-def _distinct(items: object) -> list[str]:
-    out: list[str] = []
-    for x in items:  # type: ignore[attr-defined]
-        if x not in out:
-            out.append(x)
-    return out
 
 
 def _key(name: str) -> str:
