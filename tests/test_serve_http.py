@@ -260,10 +260,14 @@ def test_streamed_dump_under_100_mb(tmp_path) -> None:
     }
     command = ["-m", "defkg", "serve", "--store", str(path), "--port", str(port), "--workers", "1"]
     proc = subprocess.Popen(
-        [sys.executable, *command, "--memory", "100"],
+        [sys.executable, *command, "--memory", "100", "--verbose"],
         stderr=subprocess.PIPE,
         env=env,
     )
+    log: list[str] = []  # the server's log (read as it comes: a full pipe would stop the server)
+    lines = iter(proc.stderr or ())
+    reader = threading.Thread(target=lambda: log.extend(line.decode(errors="replace") for line in lines))
+    reader.start()
     try:
         for _ in range(600):
             try:
@@ -314,11 +318,18 @@ def test_streamed_dump_under_100_mb(tmp_path) -> None:
             "worker_rss_mb": peak[1] >> 20,
             "serve_rss_mb": peak[2] >> 20,
         }
+        for _ in range(100):  # the log line of the answer is written once it is sent
+            if any("reopened the store" in line for line in log):
+                break
+            time.sleep(0.05)
+        report["log"] = [line.strip()[-160:] for line in log if "rows;" in line]
         print(json.dumps(report))
         assert rows - 1 == DUMP_TRIPLES and size > 100 << 20
         # the whole serve (server and worker, RSS sampled every 20 ms) stays under 100 MB while
         # it sends 134 MB; without the limit the worker alone reached 196 MB (RocksDB's caches)
         assert peak[2] < 100 << 20, report
+        assert report["log"], log  # the server says what the worker did to keep the limit
     finally:
         proc.terminate()
         proc.wait(30)
+        reader.join(10)

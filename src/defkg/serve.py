@@ -220,6 +220,7 @@ class Answer:
     def __init__(self, runner: QueryRunner, worker: _Worker, ctype: str) -> None:
         self.runner, self.worker, self.ctype = runner, worker, ctype
         self.done = False
+        self.stats: dict[str, int] = {}  # of a SELECT answer, once sent: rows, reopened, peak_rss, limit
 
     def __iter__(self) -> Iterator[bytes]:
         try:
@@ -238,6 +239,7 @@ class Answer:
                 msg = json.loads(data)
                 self.done = True
                 if msg.get("end"):
+                    self.stats = {k: v for k, v in msg.items() if k != "end"}
                     return
                 raise QueryError(str(msg.get("message")))
         finally:
@@ -526,6 +528,15 @@ class Handler(BaseHTTPRequestHandler):
                     self.wfile.write(data)
             if chunked:
                 self.wfile.write(b"0\r\n\r\n")
+            if answer.stats.get("reopened"):
+                mb = {k: answer.stats.get(k, 0) >> 20 for k in ("peak_rss", "limit")}
+                self.log_message(
+                    "%d rows; the worker reopened the store %d times to stay under %d MB (largest %d MB)",
+                    answer.stats.get("rows", 0),
+                    answer.stats["reopened"],
+                    mb["limit"],
+                    mb["peak_rss"],
+                )
         except (QueryError, OSError):
             # failed half-way (error, stall, client gone): the status is sent, so all we can do is
             # end the connection without the closing chunk; the client sees the answer is cut short

@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import gc
 import json
 import os
 import re
@@ -314,9 +315,9 @@ class Out:
             send(self.sock, b"D", bytes(self.buf))
             self.buf.clear()
 
-    def close(self) -> None:
+    def close(self, stats: dict[str, int] | None = None) -> None:
         self._send()
-        send_json(self.sock, {"end": True})
+        send_json(self.sock, {"end": True, **(stats or {})})
 
 
 class Worker:
@@ -341,7 +342,8 @@ class Worker:
 
     def reopen(self) -> None:
         """Close the store (its caches go with it), give the memory back, open it again."""
-        self.store = None  # the last reference: the store closes here (no cycles hold it)
+        self.store = None  # the last reference: the store closes here
+        gc.collect()  # and should a cycle hold something of it, there (a look every few thousand rows)
         _trim()
         if signature(self.path) != self.seen:
             raise Failed(500, "the store changed while the answer was being sent: the answer is cut short")
@@ -399,7 +401,9 @@ class Worker:
             writer = RowWriter(name, [v.value for v in results.variables])
             box = [results]
             del results  # solutions() may close the store: no reference to the results may stay here
-            self.solutions(sparql, box, writer, out)
+            stats = self.solutions(sparql, box, writer, out)
+            out.close(stats)
+            return
         elif isinstance(results, ox.QueryTriples):
             name, ctype = formats["graph"] or formats["default"]["graph"]
             out = Out(sock, ctype)
@@ -410,18 +414,24 @@ class Worker:
             results.serialize(out, format=getattr(ox.QueryResultsFormat, name))
         out.close()
 
-    def solutions(self, sparql: str, box: list[Any], writer: RowWriter, out: Out) -> None:
-        """Write the rows, resuming the query on a store opened again when over the memory."""
+    def solutions(self, sparql: str, box: list[Any], writer: RowWriter, out: Out) -> dict[str, int]:
+        """Write the rows, resuming the query on a store opened again when over the memory.
+        What it did (rows, times the store was opened again, the largest resident memory seen at
+        a look, the limit at the end; bytes) goes back to the server with the end of the answer."""
         results = box.pop()
         out.write(writer.head())
-        sent = 0
+        sent = reopened = peak = 0
         resumable, limit = bool(self.memory), self.memory
         while results is not None:
             rows, results, resume = results, None, None
             for solution in rows:
                 out.write(writer.row(solution))
                 sent += 1
-                if resumable and sent % CHECK_EVERY == 0 and rss() > limit:
+                if resumable and sent % CHECK_EVERY == 0:
+                    now = rss()
+                    peak = max(peak, now)
+                    if now <= limit:
+                        continue
                     text = resumed_at(sparql, sent - 1)
                     if text is None:  # cannot be resumed: go on over the limit rather than fail
                         resumable = False
@@ -432,10 +442,13 @@ class Worker:
             del rows  # the results hold the store open: let go of them before opening it again
             if resume is not None:
                 results = self._resume(*resume)
-                # a limit the worker cannot keep (its code and open store alone come close) would
-                # reopen the store every few rows: keep some room above what it needs
-                limit = max(limit, rss() + MIN_ROOM)
+                reopened += 1
+                # a limit the worker cannot keep (its code, its open store and the rows skipped
+                # to resume come close) would reopen the store every few rows: keep some room
+                # above what it needs now (not above an earlier need: no ratchet)
+                limit = max(self.memory, rss() + MIN_ROOM)
         out.write(writer.foot())
+        return {"rows": sent, "reopened": reopened, "peak_rss": peak, "limit": limit}
 
     def _resume(self, text: str, last: tuple[str, ...]) -> Any:
         """The rows of ``text`` (the query from the last row sent on) but the first, from the store
