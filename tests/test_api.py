@@ -297,6 +297,17 @@ def test_lang_binds_the_lang_variable(kg: defkg.KnowledgeGraph, lang: str, label
         kg.query(sparql, lang="en') }")
 
 
+@pytest.mark.parametrize(("lang", "place"), [("en", "London"), ("tr", "Londra")])
+def test_lang_sets_the_label_constants_of_a_query_taking_lang(
+    kg: defkg.KnowledgeGraph, lang: str, place: str
+) -> None:
+    text = kg.sparql("meetings-between", lang=lang)  # its place label: FILTER(LANG(?pl) = "en")
+    assert f'FILTER(LANG(?pl) = "{lang}")' in text and f'VALUES ?lang {{ "{lang}" }}' in text
+    assert place in kg.query("meetings-between", a="TUR", b="GBR", lang=lang).column("place")
+    fixed = 'SELECT ?l WHERE { ?s rdfs:label ?l FILTER(LANG(?l) = "en") }'
+    assert kg.sparql(fixed, lang=lang) == fixed  # a query not written for --lang keeps its constant
+
+
 def test_dataset_from_the_api(kg: defkg.KnowledgeGraph) -> None:
     data = kg.dataset()
     assert data.events and data.dyad_years

@@ -332,14 +332,22 @@ def to_table(results: object) -> Table:
 
 LANGUAGES = ("en", "tr")
 _LANG_VALUES = re.compile(r'VALUES\s*\?lang\s*\{\s*"[A-Za-z-]*"\s*\}')
+# a label's language as a constant: FILTER(LANG(?label) = "en")
+_LANG_CONSTANT = re.compile(r'(\bLANG\s*\(\s*[?$]\w+\s*\)\s*=\s*)"[A-Za-z-]*"', re.IGNORECASE)
 
 
 def with_lang(sparql: str, lang: str) -> str:
     """The query choosing labels in ``lang``: the named queries declare ``VALUES ?lang { "en" }``
-    (so they run as they are anywhere, in English); any other query using ``?lang`` gets it bound."""
+    (so they run as they are anywhere, in English); any other query using ``?lang`` gets it bound.
+    In a query declaring ``VALUES ?lang``, a label chosen inside an ``OPTIONAL`` by a constant,
+    ``FILTER(LANG(?label) = "en")``, is chosen in ``lang`` too: the form a selective query needs
+    (Oxigraph evaluates an ``OPTIONAL`` holding ``BIND(LANG(?label) AS ?lang)`` over the whole
+    store before joining it: ``meetings-between`` 150 -> 40 ms on 1.1M quads), and the portable
+    one (Virtuoso drops the optional rows of a filter reading ``?lang`` from outside)."""
     if lang not in LANGUAGES:
         raise QueryError(f"--lang {lang!r}: one of {', '.join(LANGUAGES)}")
     if _LANG_VALUES.search(sparql):
+        sparql = _LANG_CONSTANT.sub(lambda m: f'{m.group(1)}"{lang}"', sparql)
         return _LANG_VALUES.sub(lambda _: f'VALUES ?lang {{ "{lang}" }}', sparql)
     if re.search(r"[?$]lang\b", sparql):
         return substitute(sparql, {"lang": lang})
