@@ -1,6 +1,7 @@
 """Named queries and cookbook questions before and after a change, side by side on one store.
 
   python benchmarks/query_ab.py STORE --before c4b8182 [--only cookbook/] [--out ab.json]
+  python benchmarks/query_ab.py STORE --before HEAD~1 --old-runner select   # a change of text alone
 
 For every query of ``run.query_set`` (this checkout's text, run as the CLI runs it:
 ``queries.select``) and the same query's text at git revision ``--before`` (run as that revision
@@ -45,6 +46,13 @@ def main() -> int:
     ap.add_argument("--only", default="", help="only queries whose name starts with this")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out", type=Path)
+    ap.add_argument(
+        "--old-runner",
+        choices=("store", "select"),
+        default="store",
+        help="run the old text as revisions before query_order.py did (store: Oxigraph's ORDER BY) "
+        "or through queries.select as today (select: a change of the text alone)",
+    )
     a = ap.parse_args()
     out = {}
     with Store(a.store, read_only=True) as st:
@@ -59,7 +67,10 @@ def main() -> int:
             before, after = [], []
             for _ in range(a.runs):
                 t = time.process_time()
-                rows_before = len(queries.to_table(st.query(old)).rows)
+                if a.old_runner == "select":
+                    rows_before = len(queries.select(st, old).rows)
+                else:
+                    rows_before = len(queries.to_table(st.query(old)).rows)
                 before.append(time.process_time() - t)
                 t = time.process_time()
                 rows_after = len(queries.select(st, new).rows)
