@@ -139,6 +139,33 @@ def test_agreement_titles_as_written():
     assert [a.title for a in x.agreements] == ["memorandum of understanding on naval training cooperation"]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        (
+            "The two sides signed a memorandum of understanding on maritime security cooperation "
+            "in the presence of the two ministers.",
+            "memorandum of understanding on maritime security cooperation",
+        ),
+        (
+            "Officials signed an agreement on logistics support witnessed by the chiefs of staff.",
+            "agreement on logistics support",
+        ),
+        (
+            "The ministers signed a framework agreement on defence industry cooperation under the "
+            "strategic partnership.",
+            "framework agreement on defence industry cooperation",
+        ),
+    ],
+)
+def test_agreement_subject_ends_where_the_sentence_goes_on(sentence: str, title: str) -> None:
+    text = (
+        "---\npublished: 2025-03-05\n---\nDefence Minister Paulo Andrade of Portugal met Spanish "
+        "Defence Minister Luis Ferro in Lisbon on March 4, 2025. " + sentence
+    )
+    assert [a.title for a in agreements(text).agreements] == [title]
+
+
 def test_signatories_are_the_ministers():
     x = agreements(SIGNED[2][1])
     names = {p.name for a in x.agreements for p in a.signatories}

@@ -161,6 +161,19 @@ CASES = [
         "gerçekleştiriyor.",
         {"pairs": ["GBR-TUR"], "start": "2024-02-14"},
     ),
+    (
+        # a minister's title as the Philippines writes it; three sideline meetings of one minister
+        "en-sidelines-three-counterparts",
+        "---\npublished: 2024-06-03\n---\nThe Minister for Defence, Richard Marles, held bilateral "
+        "meetings on the sidelines of the Shangri-La Dialogue in Singapore on 1 June. Mr Marles met "
+        "the Philippine Secretary of National Defense Gilberto Teodoro to discuss maritime security. "
+        "He also met Japan's Minister of Defense Minoru Kihara. On 2 June, Mr Marles met the "
+        "Indonesian Minister of Defence Sjafrie Sjamsoeddin.",
+        {
+            "pairs": ["AUS-IDN", "AUS-JPN", "AUS-PHL"],
+            "people": {"Gilberto Teodoro": ("PHL", True), "Minoru Kihara": ("JPN", True)},
+        },
+    ),
 ]
 
 

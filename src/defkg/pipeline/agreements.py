@@ -40,34 +40,6 @@ from defkg.textnorm import fold
 
 RECALLED_AFTER = timedelta(days=60)  # signed this long before publication: recalled, not reported
 _CLOSE = frozenset({",", ".", ";", ":", "(", ")", '"', "“", "”", "‘", "’", "'", "«", "»", "—", "–"})
-_FORWARD_START = frozenset({"on", "for", "concerning", "regarding", "between"})
-_FORWARD_STOP = frozenset(
-    {
-        "that",
-        "which",
-        "who",
-        "was",
-        "were",
-        "is",
-        "are",
-        "will",
-        "at",
-        "with",
-        "signed",
-        "during",
-        "today",
-        "yesterday",
-        "here",
-        "by",
-        "as",
-        "while",
-        "after",
-        "before",
-        "and",
-        "between",
-        "to",
-    }
-)
 
 
 class Engagements(NamedTuple):
@@ -256,7 +228,9 @@ def _mention(n: Cue, s: int, states: list[str], facts: SentenceFacts, cs: list[C
         f = e
         while f < span.stop and tokens[f].key in ("”", '"', "’", "'"):
             f += 1
-        if f < span.stop and tokens[f].key in _FORWARD_START:
+        starts = {c.start for c in cs if c.role == "subject-start"}
+        stops = {c.start for c in cs if c.role == "subject-stop"}
+        if f < span.stop and f in starts:
             k = f + 1
             while (
                 k < span.stop
@@ -264,7 +238,7 @@ def _mention(n: Cue, s: int, states: list[str], facts: SentenceFacts, cs: list[C
                 and tokens[k].key not in _CLOSE - {"(", ")"}
                 and not (tokens[k].key in ("in", "on", "at") and k + 1 < span.stop and tokens[k + 1].is_cap)
                 and (
-                    tokens[k].key not in _FORWARD_STOP
+                    k not in stops
                     or (
                         tokens[k].key == "and"
                         and k - f > 1
