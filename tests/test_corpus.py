@@ -48,8 +48,7 @@ KNOWN_GAPS: dict[str, str] = {
     "35_en_ukmod-armed-forces-minister-kenya": "state of Soipan Tuya; head flag of Soipan Tuya",
     "36_tr_guler-gurcu-mevkidasi-telefon": "missing participant Irakli Chikovani; extra topics [iraq]",
     "46_en_shangri-la-sidelines-marles": (
-        "unexpected meeting Q334-Q408; head flag of Gilberto Teodoro; "
-        "extra participant Shinjiro Koizumi; non-participant listed: Chan Chun Sing"
+        "unexpected meeting Q334-Q408; non-participant listed: Chan Chun Sing"
     ),
     "47_tr_kosova-savunma-bakani-ankara-sayfa": "wrong place",
     "48_en_jmod-japan-india-policy-dialogue-pdf": (

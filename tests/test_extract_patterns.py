@@ -174,6 +174,56 @@ CASES = [
             "people": {"Gilberto Teodoro": ("PHL", True), "Minoru Kihara": ("JPN", True)},
         },
     ),
+    (
+        # "spoke with/to" a foreign counterpart reports talks (a UK readout's wording)
+        "en-spoke-with-counterpart",
+        "---\npublished: 2024-09-17\n---\nDefence Secretary speaks to Danish counterpart\n\nDefence "
+        "Secretary John Healey spoke to Denmark's Minister of Defence Troels Lund Poulsen on Monday 16 "
+        "September to discuss support for Ukraine.",
+        {"pairs": ["DNK-GBR"], "start": "2024-09-16", "people": {"Troels Lund Poulsen": ("DNK", True)}},
+    ),
+    (
+        # "spoke to reporters": no counterpart, no meeting
+        "en-spoke-to-reporters",
+        "---\npublished: 2024-09-17\n---\nDefence Secretary John Healey spoke to reporters in London on "
+        "Monday about the defence review and the support for Ukraine.",
+        {"pairs": []},
+    ),
+    (
+        # a first name that is a state's name, after a title
+        "en-state-name-as-first-name",
+        "---\npublished: 2025-07-10\n---\nSecretary of Defense Pete Hegseth welcomed Israeli Minister of "
+        "Defense Israel Katz to the Pentagon today. The leaders discussed regional security.",
+        {"pairs": ["ISR-USA"], "people": {"Israel Katz": ("ISR", True), "Pete Hegseth": ("USA", True)}},
+    ),
+    (
+        "tr-state-name-as-first-name",
+        "---\npublished: 2025-07-10\n---\nABD Savunma Bakanı Pete Hegseth, dün İsrail Savunma Bakanı İsrail "
+        "Katz'ı Pentagon'da ağırladı. Görüşmede bölgesel güvenlik ele alındı.",
+        {"pairs": ["ISR-USA"], "start": "2025-07-09", "people": {"İsrail Katz": ("ISR", True)}},
+    ),
+    (
+        # a known office holder whose first name is a rank's short form (data/officials.tsv)
+        "en-known-name-not-a-rank",
+        PUB + "Defence Minister Gen Nakatani of Japan spoke with Australian Defence Minister Richard "
+        "Marles by phone on Thursday.",
+        {"pairs": ["AUS-JPN"], "start": "2024-06-13", "people": {"Gen Nakatani": ("JPN", True)}},
+    ),
+    (
+        # the same short form before a name nobody holds: a rank
+        "en-rank-short-form",
+        PUB + "The UK Chief of the General Staff, Gen Roly Walker, met his French counterpart Gen Pierre "
+        "Schill in Paris on Thursday.",
+        {"pairs": ["FRA-GBR"], "people": {"Roly Walker": ("GBR", True), "Pierre Schill": ("FRA", True)}},
+    ),
+    (
+        # China's Central Military Commission: a title and body of its own
+        "en-central-military-commission",
+        "---\npublished: 2026-01-20\n---\nGeneral Sahir Shamshad Mirza, Chairman Joint Chiefs of Staff "
+        "Committee of Pakistan, called on General Zhang Youxia, Vice Chairman of the Central Military "
+        "Commission of China, in Beijing today.",
+        {"pairs": ["CHN-PAK"], "start": "2026-01-20", "people": {"Zhang Youxia": ("CHN", False)}},
+    ),
 ]
 
 
@@ -280,3 +330,11 @@ def test_language(text: str, lang: str | None) -> None:
             detect(text)
     else:
         assert detect(text) == lang
+
+
+def test_central_military_commission_is_a_body_and_its_titles_offices() -> None:
+    (case,) = [c for c in CASES if c[0] == "en-central-military-commission"]
+    ex = extract(reader.read_text(case[1]))
+    (zhang,) = [p.person for m in ex.meetings for p in m.participants if p.person.name == "Zhang Youxia"]
+    assert zhang.title == "Vice Chairman of the Central Military Commission"
+    assert zhang.organization is not None and zhang.organization.key == "chn-cmc"

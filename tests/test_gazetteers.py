@@ -91,7 +91,7 @@ PATTERNS: dict[tuple[str, str], str] = {
     ("places.tsv", "iso3"): r"[A-Z]{3}|-",
     ("meeting_kinds.tsv", "kind"): r"Consultations|OfficialVisit|CourtesyCall|Talks|MinisterialMeeting"
     r"|DialogueGroupMeeting|SecurityMechanismMeeting|PhoneCall|Meeting",
-    ("meeting_kinds.tsv", "cue"): r"noun|verb",
+    ("meeting_kinds.tsv", "cue"): r"noun|verb|speech",
     ("roles.tsv", "key"): r"[a-z0-9]+(-[a-z0-9]+)*",
     ("cues.tsv", "cue"): r"[a-z]+(-[a-z]+)*",
 }

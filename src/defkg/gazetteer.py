@@ -134,6 +134,13 @@ def _officials_by_surname() -> dict[str, list[Official]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def official_names() -> frozenset[tuple[str, ...]]:
+    """The folded full names of the known office holders (to tell "Gen Nakatani", a name, from
+    "Gen Nakatani" read as a rank and a surname; never to find a person)."""
+    return frozenset(o.key for o in officials())
+
+
 def official_state(key: tuple[str, ...], year: int | None = None) -> str | None:
     """The state of the known office holder a name refers to (full name, or a surname alone when all
     holders of that surname served one state), in office around ``year`` when it is known."""

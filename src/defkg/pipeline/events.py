@@ -198,6 +198,7 @@ def extract(article: Article) -> Extraction:
             s.time_cues.append((s.first_token, s.first_token))
             s.participle.append(False)
     _signings(sents, people)
+    _speech_with_people(sents, people)
     builder = _Meetings(article, g, tokens, matches, sent_of, sents, dates, people, home)
     meetings = builder.build()
     # all the gazetteer's states, so that the graph describes every state it refers to
@@ -291,6 +292,22 @@ def _signings(sents: list[_Sent], people: list[PersonMention]) -> None:
         cue = next(m for m in s.matches if any(e.key in ("signed", "joint-statement") for e in m.entries))
         s.kinds.append(("Meeting", "verb"))
         s.kind_at.append((cue.start, cue.end))
+
+
+def _speech_with_people(sents: list[_Sent], people: list[PersonMention]) -> None:
+    """A speech verb ("spoke to", "spoke with") reports a meeting only with someone to speak to: two
+    people named in the sentence, or a counterpart ("spoke to reporters" reports none)."""
+    named: dict[int, set[tuple[str, ...]]] = defaultdict(set)
+    for p in people:
+        named[p.sentence].add(p.key)
+    for s in sents:
+        if not any(cue == "speech" for _, cue in s.kinds):
+            continue
+        if len(named.get(s.index, ())) >= 2 or "counterpart" in s.cues:
+            continue
+        keep = [i for i, (_, cue) in enumerate(s.kinds) if cue != "speech"]
+        s.kinds = [s.kinds[i] for i in keep]
+        s.kind_at = [s.kind_at[i] for i in keep]
 
 
 def _related_from(matches: list[Match], tokens: tuple[Token, ...], article: Article) -> int | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from defkg.gazetteer import Gazetteer, grammar, official_state
+from defkg.gazetteer import Gazetteer, grammar, official_names, official_state
 from defkg.pipeline.tokens import Match, Token
 from defkg.textnorm import fold, tr_title
 
@@ -86,6 +86,44 @@ def _month_as_name(c: _Ctx, m: Match, j: int) -> bool:
     )
 
 
+def _state_as_name(c: _Ctx, m: Match, j: int) -> bool:
+    """A state's name that is a first name after a title ("Minister of Defense Israel Katz"): one
+    capitalised word naming a state (not its adjective), then a capitalised word no gazetteer entry
+    covers (a surname, not "Israel Defense Forces")."""
+    toks = c.tokens
+    if m.end - m.start != 1 or not all(e.category == "state" and e.kind == "name" for e in m.entries):
+        return False
+    if not toks[j].is_cap or toks[j].suffix:
+        return False
+    nxt = toks[j + 1] if j + 1 < len(toks) else None
+    return (
+        nxt is not None
+        and nxt.is_word
+        and nxt.is_cap
+        and c.covering.get(j + 1) is None
+        and nxt.key not in c.g.name_stop
+        and not _gap_has_newline(c, toks[j], nxt)
+    )
+
+
+def _rank_as_name(c: _Ctx, m: Match | None, j: int) -> bool:
+    """A rank's short form that begins a known office holder's name ("Minister of Defense Gen
+    Nakatani", ``data/officials.tsv``): one word matched as a rank, a known full name from it on."""
+    if m is None or m.end - m.start != 1 or not m.has("rank") or not c.tokens[j].is_cap:
+        return False
+    names = official_names()
+    toks = c.tokens
+    for n in (2, 3):
+        words = toks[j : j + n]
+        if (
+            len(words) == n
+            and all(t.is_word and t.is_cap for t in words)
+            and tuple(t.key for t in words) in names
+        ):
+            return True
+    return False
+
+
 def _glued_particle(c: _Ctx, t: Token) -> bool:
     """An Arabic article written onto the name: "elAtiyye", "alMazrouei"."""
     b = t.base
@@ -103,7 +141,11 @@ def _name_run(c: _Ctx, k: int) -> tuple[int, int, bool] | None:
         if j > 0 and _gap_has_newline(c, toks[j - 1], t):
             break
         m = c.covering.get(j)
-        if m is not None and not _month_as_name(c, m, j):
+        if (
+            m is not None
+            and not _month_as_name(c, m, j)
+            and not (first is None and (_state_as_name(c, m, j) or _rank_as_name(c, m, j)))
+        ):
             if first is None and m.has("honorific"):
                 j = m.end
                 continue
@@ -379,10 +421,16 @@ def find_people(
     for m in matches:
         if not _is_trigger(m) and not (m.has("state") and _after_title(c, m, ends)):
             continue
+        if _rank_as_name(c, m, m.start):
+            continue  # the first word of a known name, not a rank: the title before announces it
         if m.has("honorific") and m.end in starts and starts[m.end].has("honorific"):
             continue
         nxt = starts.get(m.end)
-        if nxt is not None and any(e.category in ("rank", "title", "role") for e in nxt.entries):
+        if (
+            nxt is not None
+            and any(e.category in ("rank", "title", "role") for e in nxt.entries)
+            and not _rank_as_name(c, nxt, nxt.start)
+        ):
             continue  # the next trigger announces the name
         after_title = m.end
         post = starts.get(m.end)
