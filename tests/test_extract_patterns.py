@@ -224,6 +224,34 @@ CASES = [
         "Commission of China, in Beijing today.",
         {"pairs": ["CHN-PAK"], "start": "2026-01-20", "people": {"Zhang Youxia": ("CHN", False)}},
     ),
+    (
+        # an ambassador "of" one state "to" another, named after a comma; a Malay style before a name
+        "en-ambassador-of-a-state-apposed",
+        "---\npublished: 2026-03-12\n---\nThe Minister of Defence of Malaysia, Dato' Seri Mohamed Khaled "
+        "Nordin, received a courtesy call from the Ambassador of Japan to Malaysia, Katsuhiko Takahashi, "
+        "at the ministry on 11 March.",
+        {
+            "pairs": ["JPN-MYS"],
+            "start": "2026-03-11",
+            "people": {"Mohamed Khaled Nordin": ("MYS", False), "Katsuhiko Takahashi": ("JPN", True)},
+        },
+    ),
+    (
+        "en-ambassador-of-the-state-apposed",
+        PUB + "Defence Minister Yasar Guler received the Ambassador of the United Kingdom, Jill Morris, in "
+        "Ankara on Thursday.",
+        {"pairs": ["GBR-TUR"], "people": {"Jill Morris": ("GBR", True)}},
+    ),
+    (
+        # a navy's chief of staff and another navy's commander are counterparts: both lead their side
+        "en-service-chiefs-counterparts",
+        PUB + "Chief of Naval Staff of India Admiral Dinesh K Tripathi held bilateral discussions with the "
+        "Thai Navy Commander Admiral Jungsak Cheawklin in Bangkok on Thursday.",
+        {
+            "pairs": ["IND-THA"],
+            "people": {"Dinesh K Tripathi": ("IND", True), "Jungsak Cheawklin": ("THA", True)},
+        },
+    ),
 ]
 
 

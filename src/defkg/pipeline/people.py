@@ -379,15 +379,16 @@ def _after_title(c: _Ctx, m: Match, ends: dict[int, Match]) -> bool:
 
 
 def _apposed_name(c: _Ctx, m: Match, starts: dict[int, Match]) -> tuple[int, int, bool] | None:
-    """ "the UK Ambassador to Türkiye, Jill Morris," : a title, a comma, then the name and a stop."""
+    """ "the UK Ambassador to Türkiye, Jill Morris," , "the Ambassador of Japan to Malaysia, Katsuhiko
+    Takahashi,": a title (of a state, to a state), a comma, then the name and a stop."""
     toks, j = c.tokens, m.end
-    if (
-        j + 1 < len(toks)
-        and toks[j].key == "to"
-        and starts.get(j + 1) is not None
-        and starts[j + 1].has("state")
-    ):
-        j = starts[j + 1].end
+    for _ in range(2):
+        if j + 1 >= len(toks) or toks[j].key not in ("to", "of"):
+            break
+        k = j + 2 if toks[j + 1].key == "the" else j + 1  # "of the United Kingdom"
+        if starts.get(k) is None or not starts[k].has("state"):
+            break
+        j = starts[k].end
     if j >= len(toks) or toks[j].key != ",":
         return None
     run = _name_run(c, j + 1)
@@ -437,8 +438,11 @@ def find_people(
         if post is not None and any(e.category == "cue" and e.key in POST_TITLE for e in post.entries):
             after_title = post.end  # "Savunma Bakanı Vekili Mark Esper"
         run = _name_run(c, after_title)
+        apposed: list[Match] = []
         if run is None and lang == "en" and (m.has("title") or _is_counterpart(m)):  # "his counterpart, B,"
             run = _apposed_name(c, m, starts)
+            if run is not None:  # "the Ambassador of Japan to Malaysia, X,": the states are the title's
+                apposed = [starts[k] for k in range(m.end, run[0]) if k in starts and starts[k].has("state")]
         if run is None:
             continue
         first, end, _ = run
@@ -454,7 +458,7 @@ def find_people(
         taken.update(range(first, end))
         left, leftmost = _left_chain(c, m.start, taken, m.has("honorific"))
         right = _right_chain(c, end)
-        out.append(_mention(c, first, end, [m, *left], right, leftmost))
+        out.append(_mention(c, first, end, [m, *left, *apposed], right, leftmost))
     out = _co_chairs(c, out)
     # a known office holder whose state the text leaves unsaid ("Deputy Prime Minister Marles")
     out = [p if p.state else replace(p, state=official_state(p.key, year)) for p in out]
