@@ -252,6 +252,29 @@ CASES = [
             "people": {"Dinesh K Tripathi": ("IND", True), "Jungsak Cheawklin": ("THA", True)},
         },
     ),
+    (
+        # "telefonda konuştu": a call; "konuştu" alone needs someone named to speak with
+        "tr-telefonda-konustu",
+        "---\npublished: 2026-04-10\n---\nABD Savunma Bakanı Pete Hegseth, Japon mevkidaşı Minoru Kihara ile "
+        "dün telefonda konuştu. Görüşmede bölgesel güvenlik ele alındı.",
+        {"pairs": ["JPN-USA"], "start": "2026-04-09", "people": {"Minoru Kihara": ("JPN", True)}},
+    ),
+    (
+        "tr-basina-konustu",
+        "---\npublished: 2026-04-10\n---\nABD Savunma Bakanı Pete Hegseth, dün Washington'da gazetecilere "
+        "konuştu ve Japonya ile ilişkileri değerlendirdi.",
+        {"pairs": []},
+    ),
+    (
+        # initials opening a name, kept as written; a name in capitals still shown in title case
+        "en-initials-in-a-name",
+        PUB + "Air Chief Marshal VR Chaudhari, Chief of the Air Staff of India, met his Nepalese counterpart "
+        "General PURNA CHANDRA THAPA in Kathmandu on Thursday.",
+        {
+            "pairs": ["IND-NPL"],
+            "people": {"VR Chaudhari": ("IND", True), "Purna Chandra Thapa": ("NPL", True)},
+        },
+    ),
 ]
 
 

@@ -55,9 +55,11 @@ class _Ctx:
 
 def _display(tokens: list[Token], lang: str) -> str:
     parts: list[str] = []
+    # a name written in capitals is shown in title case; initials in a name that is not ("AP Singh") stay
+    shouted = all(t.base.isupper() for t in tokens if t.is_word and len(t.base) > 3)
     for t in tokens:
         w = t.base
-        if len(w) > 1 and w.isupper():
+        if len(w) > 1 and w.isupper() and (shouted or len(w) > 3):
             w = tr_title(w) if lang == "tr" else w[:1] + w[1:].lower()
         if parts and (t.key in ("-", ".") or parts[-1].endswith("-")):
             parts[-1] += w
@@ -124,6 +126,25 @@ def _rank_as_name(c: _Ctx, m: Match | None, j: int) -> bool:
     return False
 
 
+def _initials(c: _Ctx, j: int) -> bool:
+    """Initials opening a name ("Air Chief Marshal AP Singh"), though the same capitals elsewhere
+    are no name ("(AP)"): two or three capitals, then a capitalised word that is no stop word."""
+    toks = c.tokens
+    t = toks[j]
+    nxt = toks[j + 1] if j + 1 < len(toks) else None
+    return (
+        2 <= len(t.base) <= 3
+        and t.base.isupper()
+        and not t.suffix
+        and nxt is not None
+        and nxt.is_word
+        and nxt.is_cap
+        and not nxt.base.isupper()
+        and nxt.key not in c.g.name_stop
+        and c.covering.get(j + 1) is None
+    )
+
+
 def _glued_particle(c: _Ctx, t: Token) -> bool:
     """An Arabic article written onto the name: "elAtiyye", "alMazrouei"."""
     b = t.base
@@ -154,7 +175,7 @@ def _name_run(c: _Ctx, k: int) -> tuple[int, int, bool] | None:
             t.is_word
             and (t.is_cap or t.is_upper or _glued_particle(c, t))
             and not t.base.isdigit()
-            and (t.key not in c.g.name_stop or m is not None)
+            and (t.key not in c.g.name_stop or m is not None or (first is None and _initials(c, j)))
         ):
             if first is None:
                 first = j
