@@ -74,6 +74,23 @@ SIGNED = [
         "Bakanlar anlaşmayı imzaladıktan sonra basın toplantısı düzenledi.",
         [(("HUN", "SRB"), "DefenceCooperationAgreement", date(2024, 5, 13))],
     ),
+    (  # an exchange of documents concludes them (South Asian releases' wording)
+        "en",
+        "India and Vietnam exchanged a memorandum of understanding on defence industry cooperation in "
+        "Hanoi on 13 May 2024.",
+        [(("IND", "VNM"), "MemorandumOfUnderstanding", date(2024, 5, 13))],
+    ),
+    (  # a reciprocal access agreement is a status-of-forces agreement
+        "en",
+        "Japan and Australia signed a Reciprocal Access Agreement in Tokyo on 13 May 2024.",
+        [(("AUS", "JPN"), "StatusOfForcesAgreement", date(2024, 5, 13))],
+    ),
+    (  # "teati edildi": exchanged, so concluded
+        "tr",
+        "Türkiye ile Endonezya arasında Savunma Sanayii İşbirliği Mutabakat Muhtırası 13 Mayıs'ta Ankara'da "
+        "teati edildi.",
+        [(("IDN", "TUR"), "MemorandumOfUnderstanding", date(2024, 5, 13))],
+    ),
 ]
 
 SIGNED += [
@@ -105,6 +122,19 @@ NONE = [
     ("tr", "Fransa ile Yunanistan, 2021'de imzaladıkları anlaşmayı yenileme kararı aldı."),
     ("tr", "Türkiye, Libya ile yapılan anlaşmalar kapsamında eğitim faaliyetlerine devam edecek."),
     ("tr", "İki bakan, savunma işbirliği anlaşmasının taslak metni üzerinde görüştü."),
+    (
+        "en",
+        "India and Vietnam exchanged views on the draft memorandum of understanding in Hanoi on 13 May.",
+    ),
+    (
+        "en",
+        "India and Vietnam exchanged the ratified instruments of their defence cooperation agreement.",
+    ),
+    (
+        "tr",
+        "Türkiye ile Endonezya heyetleri 13 Mayıs'ta Ankara'da mutabakat muhtırası taslağı üzerinde görüş "
+        "teati etti.",
+    ),
 ]
 
 
