@@ -275,6 +275,13 @@ CASES = [
             "people": {"VR Chaudhari": ("IND", True), "Purna Chandra Thapa": ("NPL", True)},
         },
     ),
+    (
+        # a title with its portfolio after it ("... for International Affairs") before the name
+        "en-title-with-portfolio",
+        PUB + "Deputy Secretary of Defense Steve Feinberg met with Japanese Vice Minister of Defense for "
+        "International Affairs Koji Oka at the Pentagon on Thursday.",
+        {"pairs": ["JPN-USA"], "people": {"Koji Oka": ("JPN", True), "Steve Feinberg": ("USA", True)}},
+    ),
 ]
 
 
