@@ -278,8 +278,8 @@ CASES = [
     (
         # a title with its portfolio after it ("... for International Affairs") before the name
         "en-title-with-portfolio",
-        PUB + "U.S. Deputy Secretary of Defense Steve Feinberg met with Japanese Vice Minister of Defense for "
-        "International Affairs Koji Oka at the Pentagon on Thursday.",
+        PUB + "U.S. Deputy Secretary of Defense Steve Feinberg met with Japanese Vice Minister of Defense "
+        "for International Affairs Koji Oka at the Pentagon on Thursday.",
         {"pairs": ["JPN-USA"], "people": {"Koji Oka": ("JPN", True), "Steve Feinberg": ("USA", True)}},
     ),
 ]
