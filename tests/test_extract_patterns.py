@@ -282,6 +282,25 @@ CASES = [
         "for International Affairs Koji Oka at the Pentagon on Thursday.",
         {"pairs": ["JPN-USA"], "people": {"Koji Oka": ("JPN", True), "Steve Feinberg": ("USA", True)}},
     ),
+    (
+        # those accompanying "the visiting dignitary" came with the visitor
+        "en-accompanying-the-visitor",
+        PUB + "Commander of the Royal Saudi Land Forces, Lieutenant General Fahd Al-Mutair, called on "
+        "Pakistan's Chief of Army Staff General Asim Munir at GHQ Rawalpindi on Thursday. The visiting "
+        "dignitary was accompanied by Major General Khalid Al-Otaibi.",
+        {"pairs": ["PAK-SAU"], "people": {"Khalid Al-Otaibi": ("SAU", False), "Asim Munir": ("PAK", False)}},
+    ),
+    (
+        "tr-konuk-bakana-eslik",
+        "---\npublished: 2026-06-20\n---\nMillî Savunma Bakanı Yaşar Güler, Katar Savunma Bakanı Şeyh Saud "
+        "bin Abdurrahman Al Sani'yi dün Ankara'da kabul etti. Konuk bakana Tümgeneral Salim el-Nabit eşlik "
+        "etti. Görüşmeye Genelkurmay Başkanı Orgeneral Metin Gürak da katıldı.",
+        {
+            "pairs": ["QAT-TUR"],
+            "start": "2026-06-19",
+            "people": {"Salim el-Nabit": ("QAT", False), "Metin Gürak": ("TUR", False)},
+        },
+    ),
 ]
 
 

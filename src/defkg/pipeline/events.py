@@ -458,6 +458,13 @@ class _Meetings:
                 side = self._side(p)
                 if side in pair:
                     state[p.key] = side
+        # "The visiting dignitary was accompanied by X": X came with the visitor, not from the host
+        if host in pair:
+            visitor = next(s for s in pair if s != host)
+            for p in mentions:
+                cues = self.sents[p.sentence].cues if p.sentence < len(self.sents) else set()
+                if state.get(p.key) is None and {"accompanied", "visitor"} <= cues:
+                    state[p.key] = visitor
         if self.a.language == "tr":  # Turkish reports leave their own officials unqualified
             for p in mentions:
                 if state.get(p.key) is None and self.home in pair:
