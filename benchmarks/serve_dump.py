@@ -63,10 +63,10 @@ def cpu(pid: int) -> float:
 
 def main() -> None:
     store, workers, options = Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
-    if not store.exists():
-        sys.path.insert(0, str(ROOT / "tests"))
-        from test_serve_http import big_store
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_serve_http import big_store, wait_for_port
 
+    if not store.exists():
         big_store(store)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -75,12 +75,7 @@ def main() -> None:
     command = ["-m", "defkg", "serve", "--store", str(store), "--port", str(port), "--workers", workers]
     proc = subprocess.Popen([sys.executable, *command, *options], env=env)
     try:
-        for _ in range(600):
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port)
         peak: dict[tuple[str, str], int] = {}
         done = threading.Event()
 

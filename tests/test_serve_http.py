@@ -237,6 +237,16 @@ def big_store(path: Path) -> Path:
     return path
 
 
+def wait_for_port(port: int, seconds: float = 60.0) -> None:
+    """Until a server listens on 127.0.0.1:port (a serve started as a process of its own)."""
+    for _ in range(int(seconds * 10)):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
 def rss_tree(pid: int) -> tuple[int, int]:
     """(RSS of the server process, RSS of all its worker processes together), bytes."""
     import psutil
@@ -269,12 +279,7 @@ def test_streamed_dump_under_100_mb(tmp_path) -> None:
     reader = threading.Thread(target=lambda: log.extend(line.decode(errors="replace") for line in lines))
     reader.start()
     try:
-        for _ in range(600):
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port)
         peak = [0, 0, 0]  # server, workers, the whole serve (at one moment)
         got = [0]  # bytes received so far
         done = threading.Event()

@@ -395,6 +395,7 @@ class Worker:
 
         self.check(sparql, formats)
         results = self.query(sparql)
+        stats = None
         if isinstance(results, ox.QuerySolutions):
             name, ctype = formats["select"] or formats["default"]["select"]
             out = Out(sock, ctype)
@@ -402,8 +403,6 @@ class Worker:
             box = [results]
             del results  # solutions() may close the store: no reference to the results may stay here
             stats = self.solutions(sparql, box, writer, out)
-            out.close(stats)
-            return
         elif isinstance(results, ox.QueryTriples):
             name, ctype = formats["graph"] or formats["default"]["graph"]
             out = Out(sock, ctype)
@@ -412,7 +411,7 @@ class Worker:
             name, ctype = formats["select"] or formats["default"]["select"]
             out = Out(sock, ctype)
             results.serialize(out, format=getattr(ox.QueryResultsFormat, name))
-        out.close()
+        out.close(stats)
 
     def solutions(self, sparql: str, box: list[Any], writer: RowWriter, out: Out) -> dict[str, int]:
         """Write the rows, resuming the query on a store opened again when over the memory.
@@ -420,7 +419,8 @@ class Worker:
         a look, the limit at the end; bytes) goes back to the server with the end of the answer."""
         results = box.pop()
         out.write(writer.head())
-        sent = reopened = peak = 0
+        sent = peak = 0
+        reopened = self.reopened
         resumable, limit = bool(self.memory), self.memory
         while results is not None:
             rows, results, resume = results, None, None
@@ -442,13 +442,12 @@ class Worker:
             del rows  # the results hold the store open: let go of them before opening it again
             if resume is not None:
                 results = self._resume(*resume)
-                reopened += 1
                 # a limit the worker cannot keep (its code, its open store and the rows skipped
                 # to resume come close) would reopen the store every few rows: keep some room
                 # above what it needs now (not above an earlier need: no ratchet)
                 limit = max(self.memory, rss() + MIN_ROOM)
         out.write(writer.foot())
-        return {"rows": sent, "reopened": reopened, "peak_rss": peak, "limit": limit}
+        return {"rows": sent, "reopened": self.reopened - reopened, "peak_rss": peak, "limit": limit}
 
     def _resume(self, text: str, last: tuple[str, ...]) -> Any:
         """The rows of ``text`` (the query from the last row sent on) but the first, from the store

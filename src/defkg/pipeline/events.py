@@ -197,8 +197,11 @@ def extract(article: Article) -> Extraction:
             s.cues.add("recalled")
             s.time_cues.append((s.first_token, s.first_token))
             s.participle.append(False)
-    _signings(sents, people)
-    _speech_with_people(sents, people)
+    named: dict[int, set[tuple[str, ...]]] = defaultdict(set)  # sentence -> the people it names
+    for p in people:
+        named[p.sentence].add(p.key)
+    _signings(sents, named)
+    _speech_with_people(sents, named)
     builder = _Meetings(article, g, tokens, matches, sent_of, sents, dates, people, home)
     meetings = builder.build()
     # all the gazetteer's states, so that the graph describes every state it refers to
@@ -280,12 +283,9 @@ def _earlier_year(tokens: tuple[Token, ...], s: _Sent, published: date | None) -
     return len(b) == 4 and b.isdigit() and 1900 <= int(b) < published.year
 
 
-def _signings(sents: list[_Sent], people: list[PersonMention]) -> None:
+def _signings(sents: list[_Sent], named: dict[int, set[tuple[str, ...]]]) -> None:
     """Two officials signing something together met: "Minister A and his counterpart B signed the
     agreement" reports a meeting even where no meeting word stands."""
-    named: dict[int, set[tuple[str, ...]]] = defaultdict(set)
-    for p in people:
-        named[p.sentence].add(p.key)
     for s in sents:
         if s.kinds or not s.cues & {"signed", "joint-statement"} or len(named.get(s.index, ())) < 2:
             continue
@@ -294,12 +294,9 @@ def _signings(sents: list[_Sent], people: list[PersonMention]) -> None:
         s.kind_at.append((cue.start, cue.end))
 
 
-def _speech_with_people(sents: list[_Sent], people: list[PersonMention]) -> None:
+def _speech_with_people(sents: list[_Sent], named: dict[int, set[tuple[str, ...]]]) -> None:
     """A speech verb ("spoke to", "spoke with") reports a meeting only with someone to speak to: two
     people named in the sentence, or a counterpart ("spoke to reporters" reports none)."""
-    named: dict[int, set[tuple[str, ...]]] = defaultdict(set)
-    for p in people:
-        named[p.sentence].add(p.key)
     for s in sents:
         if not any(cue == "speech" for _, cue in s.kinds):
             continue

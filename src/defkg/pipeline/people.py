@@ -95,17 +95,7 @@ def _state_as_name(c: _Ctx, m: Match, j: int) -> bool:
     toks = c.tokens
     if m.end - m.start != 1 or not all(e.category == "state" and e.kind == "name" for e in m.entries):
         return False
-    if not toks[j].is_cap or toks[j].suffix:
-        return False
-    nxt = toks[j + 1] if j + 1 < len(toks) else None
-    return (
-        nxt is not None
-        and nxt.is_word
-        and nxt.is_cap
-        and c.covering.get(j + 1) is None
-        and nxt.key not in c.g.name_stop
-        and not _gap_has_newline(c, toks[j], nxt)
-    )
+    return toks[j].is_cap and not toks[j].suffix and _surname_follows(c, j)
 
 
 def _rank_as_name(c: _Ctx, m: Match | None, j: int) -> bool:
@@ -129,19 +119,28 @@ def _rank_as_name(c: _Ctx, m: Match | None, j: int) -> bool:
 def _initials(c: _Ctx, j: int) -> bool:
     """Initials opening a name ("Air Chief Marshal AP Singh"), though the same capitals elsewhere
     are no name ("(AP)"): two or three capitals, then a capitalised word that is no stop word."""
-    toks = c.tokens
-    t = toks[j]
-    nxt = toks[j + 1] if j + 1 < len(toks) else None
+    t = c.tokens[j]
     return (
         2 <= len(t.base) <= 3
         and t.base.isupper()
         and not t.suffix
-        and nxt is not None
+        and _surname_follows(c, j)
+        and not c.tokens[j + 1].base.isupper()
+    )
+
+
+def _surname_follows(c: _Ctx, j: int) -> bool:
+    """The word after token j may go on a name: capitalised, on the same line, no stop word, no
+    gazetteer entry ("Katz", not "Defense Forces")."""
+    toks = c.tokens
+    nxt = toks[j + 1] if j + 1 < len(toks) else None
+    return (
+        nxt is not None
         and nxt.is_word
         and nxt.is_cap
-        and not nxt.base.isupper()
-        and nxt.key not in c.g.name_stop
         and c.covering.get(j + 1) is None
+        and nxt.key not in c.g.name_stop
+        and not _gap_has_newline(c, toks[j], nxt)
     )
 
 
