@@ -176,7 +176,10 @@ class SentenceFacts:
         for i, s in enumerate(sent_of):
             r = self.spans.get(s)
             self.spans[s] = range(r.start if r else i, i + 1)
-        self.match_sent = {id(m): sent_of[m.start] for m in matches}
+        # the matches of each sentence (the questions below are asked per sentence, many times)
+        self.sent_matches: dict[int, list[Match]] = {}
+        for m in matches:
+            self.sent_matches.setdefault(sent_of[m.start], []).append(m)
         # a person named by surname later takes the state given where they were first named in full
         known: dict[str, str] = {}
         for p in people:
@@ -198,9 +201,7 @@ class SentenceFacts:
         """(iso3, token index) of every state the sentence names: by name or adjective, through an
         organisation of that state ("Mısır Deniz Kuvvetleri", "UK's DSTL") or a person's nationality."""
         out: list[tuple[str, int]] = []
-        for m in self.matches:
-            if self.match_sent[id(m)] != sentence:
-                continue
+        for m in self.sent_matches.get(sentence, ()):
             e = m.first("state")
             if e is not None and e.key in self.g.states:
                 if capitals or e.kind != "capital":
@@ -220,9 +221,7 @@ class SentenceFacts:
 
     def locative_state(self, sentence: int) -> str | None:
         """A state named with a locative suffix or after "in": where something takes place."""
-        for m in self.matches:
-            if self.match_sent[id(m)] != sentence:
-                continue
+        for m in self.sent_matches.get(sentence, ()):
             e = m.first("state")
             if e is None or e.kind == "adjective" or e.key not in self.g.states:
                 continue
@@ -235,9 +234,7 @@ class SentenceFacts:
     def place(self, sentence: int) -> tuple[str, int] | None:
         """The first gazetteer place the sentence says something happens in ("in X", "X'te")."""
         best: tuple[int, int, str] | None = None
-        for m in self.matches:
-            if self.match_sent[id(m)] != sentence:
-                continue
+        for m in self.sent_matches.get(sentence, ()):
             e = m.first("place")
             if e is None:
                 continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import NamedTuple
 
 from defkg.gazetteer import Entry, load
@@ -58,8 +58,13 @@ def _parts(word: str) -> tuple[str, str, str]:
 
 
 def tokenize(text: str) -> tuple[Token, ...]:
-    matches = enumerate(_TOKEN.finditer(text))
-    return tuple(Token(n, m.start(), m.end(), m.group(), *_parts(m.group())) for n, m in matches)
+    out = []
+    new, parts = Token._make, _parts
+    for n, m in enumerate(_TOKEN.finditer(text)):
+        word = m.group()
+        start, end = m.span()
+        out.append(new((n, start, end, word, *parts(word))))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -70,17 +75,24 @@ class Match:
     char_start: int
     char_end: int
 
+    @cached_property
+    def _by_category(self) -> dict[str, Entry]:
+        out: dict[str, Entry] = {}
+        for e in self.entries:
+            out.setdefault(e.category, e)
+        return out
+
     def first(self, category: str) -> Entry | None:
-        return next((e for e in self.entries if e.category == category), None)
+        return self._by_category.get(category)
 
     def has(self, category: str) -> bool:
-        return any(e.category == category for e in self.entries)
+        return category in self._by_category
 
 
 @dataclass(frozen=True)
 class _Form:
     entry: Entry
-    acronym: str | None  # exact-case text for all-caps short forms
+    acronym: str | None  # exact-case letters of an all-caps short form, which the text must match
     proper: bool  # must start with a capital letter in the text
 
 
@@ -112,7 +124,7 @@ def trie(lang: str) -> _Node:
         for t in toks:
             node = node.setdefault(t.key, _Node())
         letters = "".join(t.base for t in toks if t.is_word)
-        acronym = form if (letters.isupper() and len(letters) <= 6) else None
+        acronym = letters if (letters.isupper() and len(letters) <= 6) else None
         proper = entry.category in ("state", "place", "rank") and form[:1].isupper()
         node.forms.append(_Form(entry, acronym, proper))
     root.index_stems()
@@ -124,8 +136,7 @@ def _accept(form: _Form, tokens: tuple[Token, ...], i: int, j: int, continued: b
         return False
     if form.acronym is not None:
         written = "".join(t.base for t in tokens[i:j] if t.is_word)
-        wanted = "".join(t.base for t in tokenize(form.acronym) if t.is_word)
-        if written != wanted:
+        if written != form.acronym:
             return False
     return not (form.proper and not tokens[i].is_cap)
 
