@@ -95,6 +95,32 @@ def test_bulk_load_is_split_below_the_loader_batch(tmp_path: Path, monkeypatch: 
     assert loads == [4, 4, 4, 2]
 
 
+def test_lenient_load_of_ingests_own_nquads_equals_a_checked_one(tmp_path: Path) -> None:
+    """Ingest loads its workers' N-Quads without the parser's IRI checks (``lenient``): what
+    ``nquads`` writes, odd characters in IRIs and literals included, loads to the same quads."""
+    from rdflib import Literal, URIRef
+
+    from defkg.ingest import nquads
+
+    graph = "https://w3id.org/defkg/id/graph/a b"  # escaped as it is written
+    triples = [
+        (URIRef("https://w3id.org/defkg/id/x y<z>"), URIRef("http://x/p"), Literal('a "b"\n\nc', lang="tr")),
+        (
+            URIRef("https://w3id.org/defkg/id/ç"),
+            URIRef("http://x/p"),
+            Literal("2026-01-02", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")),
+        ),
+        (URIRef("https://w3id.org/defkg/id/ç"), URIRef("http://x/q"), URIRef("https://example.org/{x}|`^")),
+    ]
+    data = nquads(triples, graph)
+    loaded = []
+    for lenient in (True, False):
+        with Store(tmp_path / f"s{lenient}") as st:
+            st.add_new_nquads([("https://w3id.org/defkg/id/graph/a%20b", data, 3)], lenient=lenient)
+            loaded.append(sorted(map(str, st.quads())))
+    assert loaded[0] == loaded[1] and len(loaded[0]) == 3
+
+
 def test_files_of_a_killed_bulk_load_are_removed(tmp_path: Path) -> None:
     with Store(tmp_path / "s") as st:
         st.replace_graph("https://w3id.org/defkg/id/graph/a", NT.format(i=1))

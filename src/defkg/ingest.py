@@ -167,7 +167,7 @@ def write_batch(store: Store, batch: list[tuple[str, Payload]]) -> None:
         else:
             new.append((g, payload[0], payload[1]))
     if new:
-        store.add_new_nquads(new)
+        store.add_new_nquads(new, lenient=True)  # written by ``nquads``: IRIs escaped already
     if old:
         store.replace_graphs(old)
 
