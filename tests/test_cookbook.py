@@ -174,8 +174,8 @@ def check_08(rows: list[dict[str, str]], t: Triples, store: Path) -> None:
     sent, text, quoted = t.one(DK + "sentence"), t.one(DK + "text"), t.one(PROV + "wasQuotedFrom")
     expected = {
         (subj[e], obj[e], text[sent[e]], quoted[sent[e]])
-        for e in t.typed(DK + "Evidence")
-        if pred.get(e) == DK + "participatingState" and sent.get(e) in text
+        for e in sent  # the evidence nodes: the subjects of dk:sentence (untyped in the store)
+        if pred.get(e) == DK + "participatingState" and sent[e] in text
     }
     assert {(r["meeting"], r["state"], r["sentence"], r["article"]) for r in rows} == expected
     # every (meeting, state) fact has its sentence

@@ -43,7 +43,8 @@ How the data is laid out (see [vocabulary.md](vocabulary.md) for every term):
 - each article has its own graph with the meetings it reports (`dk:Meeting` and its kinds,
   `dk:participatingState`, `dk:hostState`, `schema:startDate`, `schema:location`,
   `dk:participant`, `dk:hasDelegation`, `dk:topic`, `dk:stance`...) and the evidence of each fact
-  (a `dk:Evidence` pointing to the `dk:Sentence` it was read from);
+  (an evidence node, `rdf:subject`, `rdf:predicate`, `rdf:object`, pointing to the `dk:Sentence` it
+  was read from with `dk:sentence`);
 - the default graph of a query is the union of all graphs, so a query need not name graphs.
 
 Labels are chosen with `?x skos:prefLabel ?l FILTER(LANG(?l) = ?lang)`; the queries say

@@ -9,7 +9,7 @@ from defkg.store import Store
 
 _EXPLAIN = """
 SELECT ?s ?p ?o ?sentence ?article ?url ?headline WHERE {
-  ?ev a dk:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; dk:sentence ?sn .
+  ?ev rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; dk:sentence ?sn .
   ?sn dk:text ?sentence ; prov:wasQuotedFrom ?article .
   FILTER(?s = ?x || ?o = ?x)
   OPTIONAL { ?article schema:url ?url }

@@ -2,12 +2,13 @@
 
 Each article gives one named graph, ``dkr:graph/ID``, holding the article's
 metadata, what it says (meetings, delegations, people's ranks and posts, topics,
-stances) and, for every fact, a ``dk:Evidence`` node naming the fact (``rdf:subject``,
+stances) and, for every fact, an evidence node naming the fact (``rdf:subject``,
 ``rdf:predicate``, ``rdf:object``) and pointing to the ``dk:Sentence`` it was read from
-(one node per cited sentence, holding its text once). The entities it refers to (states,
-organisations, places, ranks, topics, roles, people) are not described here but in the
-entity graph (``defkg.entities``); the article graph keeps only the forms it used for them
-(``dk:mentionedAs``), from which that graph is computed.
+(``dk:sentence``; one node per cited sentence, holding its text once). The evidence node's class,
+``dk:Evidence``, follows from ``dk:sentence``'s domain and is not written (a ninth of the quads).
+The entities it refers to (states, organisations, places, ranks, topics, roles, people) are not
+described here but in the entity graph (``defkg.entities``); the article graph keeps only the
+forms it used for them (``dk:mentionedAs``), from which that graph is computed.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ _ORG_KIND = {
 Triple = tuple[Node, Node, Node]
 Form = tuple[str, str | None]
 # the terms of every evidence node, looked up once (a namespace attribute is a function call)
-_TYPE, _EVIDENCE, _SENTENCE, _SENTENCE_INDEX = RDF.type, DK.Evidence, DK.sentence, DK.sentenceIndex
+_TYPE, _SENTENCE, _SENTENCE_INDEX = RDF.type, DK.sentence, DK.sentenceIndex
 _SUBJECT, _PREDICATE, _OBJECT, _QUOTED_FROM = RDF.subject, RDF.predicate, RDF.object, PROV.wasQuotedFrom
 _SENTENCE_CLASS, _TEXT, _MENTIONED_AS = DK.Sentence, DK.text, DK.mentionedAs
 
@@ -176,7 +177,6 @@ class _Builder:
             return
         ev = URIRef(iris.evidence(self.a.id, s, p, o, index))
         add = self.add
-        add((ev, _TYPE, _EVIDENCE))
         add((ev, _SUBJECT, s))
         add((ev, _PREDICATE, p))
         add((ev, _OBJECT, o))
