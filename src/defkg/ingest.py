@@ -87,9 +87,16 @@ def ensure_ontology(store: Store) -> None:
 # rdflib's serializer is slow (a plugin, a stream, a sort); Term.n3() is not N-Triples for
 # literals with newlines (it writes \"\"\"long strings\"\"\"). This writes N-Triples directly.
 
-_LIT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 _IRI_BAD = set('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
 _IRI_BAD_RE = re.compile("[" + re.escape("".join(sorted(_IRI_BAD))) + "]")
+
+
+def _escape(text: str) -> str:
+    """A literal's text as N-Triples writes it (backslash first; ``str.replace`` is many times faster
+    than ``str.translate`` with a table on sentence-long texts)."""
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    return text.replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _iri(value: str) -> str:
@@ -100,7 +107,7 @@ def _iri(value: str) -> str:
 
 def _term(term: Any) -> str:
     if isinstance(term, Literal):
-        lex = f'"{str(term).translate(_LIT_ESCAPES)}"'
+        lex = f'"{_escape(str(term))}"'
         if term.language:
             return f"{lex}@{term.language}"
         if term.datatype is not None and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
