@@ -100,24 +100,32 @@ class ArticleGraph:
     def described(self) -> DescribedGraph:
         """The article's triples plus the entity graph's description of every entity it refers to
         (what validation checks: the article as a reader of the store sees it)."""
-        from defkg import entities
-
-        out: dict[Triple, None] = dict.fromkeys(self.triples)
-        for iri, forms in self.entities:
-            out.update(dict.fromkeys(entities.description(iri, forms)))
-        return DescribedGraph(self.identifier, tuple(out))
+        return DescribedGraph(self.identifier, self.triples, self.entities)
 
 
 @dataclass(frozen=True)
 class DescribedGraph:
+    """An article graph with the descriptions of its entities, iterated without being copied
+    (validation indexes the triples as they come: a triple given twice counts once there)."""
+
     identifier: URIRef
-    triples: tuple[Triple, ...]
+    article: tuple[Triple, ...]
+    entities: tuple[tuple[str, tuple[Form, ...]], ...] = ()
+
+    @property
+    def triples(self) -> tuple[Triple, ...]:
+        """Each triple once, in order."""
+        return tuple(dict.fromkeys(self))
 
     def __len__(self) -> int:
         return len(self.triples)
 
     def __iter__(self) -> Iterator[Triple]:
-        return iter(self.triples)
+        from defkg import entities
+
+        yield from self.article
+        for iri, forms in self.entities:
+            yield from entities.description(iri, forms)
 
 
 @lru_cache(maxsize=1024)
