@@ -289,6 +289,37 @@ def test_entity_graph_kept_one_article_at_a_time_equals_a_rebuild(
     assert [n for p, n in names if "bayraktaroglu" in p] == ["Selçuk Bayraktaroğlu"]
 
 
+def test_the_mentions_ingest_hands_over_are_those_the_store_reads_back(tmp_path: Path) -> None:
+    """Ingest's workers hand the parent each graph's entity forms with its N-Quads, so the parent
+    updates the entity graph without reading them back: they must be exactly what it would read
+    (the same literals), and the entity graph kept from them must equal a rebuild."""
+    from defkg.ingest import _article_payload, write_batch
+    from defkg.pipeline import reader
+
+    files = [*_articles(OWN)[:12], *_write(tmp_path / "in", en=EN, tr=TR).values()]
+    payloads = [_article_payload(a, True) for f in files for a in reader.read_path(f)]
+    handed: dict[str, set[object]] = {}
+    store = tmp_path / "s"
+    with Store(store) as st:
+        original = st.keeping_entities
+
+        def spy(
+            graphs: object, existing: bool = True, mentions: dict[str, set[object]] | None = None
+        ) -> object:
+            assert mentions is not None  # every payload carried its mentions
+            handed.update(mentions)
+            return original(graphs, existing, mentions)  # type: ignore[arg-type]
+
+        st.keeping_entities = spy  # type: ignore[method-assign]
+        write_batch(st, [(g, (nq, n, m)) for g, nq, _, n, m in payloads])
+        read_back = entities.mentions_in(st, [g for g, *_ in payloads])
+    assert handed and handed == read_back
+    kept = _entity_graph(store)
+    with Store(store) as st:
+        entities.rebuild(st)
+    assert _entity_graph(store) == kept
+
+
 def test_replacing_an_article_leaves_the_entity_graph_as_built_from_scratch(tmp_path: Path) -> None:
     f = _write(tmp_path / "in", en=EN, tr=TR)
     g = _write(tmp_path / "in2", tr=TR2)  # the same file name, new text: another article

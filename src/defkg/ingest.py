@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import BNode, Literal
 
 from defkg.errors import DefkgError, InputError, InputWarning
@@ -151,8 +152,16 @@ def nquads_to_ntriples(nq: bytes, graph_iri: str) -> str:
     return nq.decode("utf-8").replace(f" {_iri(graph_iri)} .\n", " .\n")
 
 
-# a graph's payload: N-Triples text, or (N-Quads bytes of that graph, quad count) from the workers
-Payload = str | tuple[bytes, int]
+# the forms an article graph uses for each entity it refers to: (entity IRI, ((text, language), ...))
+Mentions = tuple[tuple[str, tuple[tuple[str, str | None], ...]], ...]
+# a graph's payload: N-Triples text, or (N-Quads bytes of that graph, quad count[, its mentions]) from
+# the workers
+Payload = str | tuple[bytes, int] | tuple[bytes, int, Mentions]
+
+
+def _form_terms(forms: tuple[tuple[str, str | None], ...]) -> list[Any]:
+    """The ``dk:mentionedAs`` literals of an entity's forms, as the store gives them back."""
+    return [ox.Literal(text, language=lang) if lang else ox.Literal(text) for text, lang in forms]
 
 
 def write_batch(store: Store, batch: list[tuple[str, Payload]]) -> None:
@@ -166,15 +175,24 @@ def write_batch(store: Store, batch: list[tuple[str, Payload]]) -> None:
     """
     new: list[tuple[str, bytes, int]] = []
     old: list[tuple[str, str]] = []
+    # the entity forms of the new graphs, when the workers gave them all (else the store reads them)
+    mentions: dict[str, set[Any]] | None = {}
     for g, payload in dict(batch).items():
         if store.has_graph(g):
             old.append((g, payload if isinstance(payload, str) else nquads_to_ntriples(payload[0], g)))
         elif isinstance(payload, str):
             new.append((g, payload.replace(" .\n", f" {_iri(g)} .\n").encode("utf-8"), payload.count(" .\n")))
+            mentions = None
         else:
             new.append((g, payload[0], payload[1]))
+            if len(payload) < 3:
+                mentions = None
+            elif mentions is not None:
+                for iri, forms in payload[2]:
+                    mentions.setdefault(iri, set()).update(_form_terms(forms))
     if new:
-        store.add_new_nquads(new, lenient=True)  # written by ``nquads``: IRIs escaped already
+        # written by ``nquads``: IRIs escaped already
+        store.add_new_nquads(new, lenient=True, mentions=mentions)
     if old:
         store.replace_graphs(old)
 
@@ -240,6 +258,12 @@ def article_ntriples(article: Article, validate: bool = True) -> tuple[str, str,
 def article_nquads(article: Article, validate: bool = True) -> tuple[str, bytes, int, int]:
     """(graph IRI, N-Quads bytes of the article's graph, meeting count, quad count) for one article:
     what a worker hands to the parent, which only loads it."""
+    return _article_payload(article, validate)[:4]
+
+
+def _article_payload(article: Article, validate: bool) -> tuple[str, bytes, int, int, Mentions]:
+    """``article_nquads`` and the forms the graph uses for each entity it refers to (its
+    ``dk:mentionedAs``): the parent updates the entity graph from them without reading them back."""
     extraction = extract(article)
     graph = build(extraction)
     if validate:
@@ -247,7 +271,7 @@ def article_nquads(article: Article, validate: bool = True) -> tuple[str, bytes,
 
         check_graph(graph.described(), source=article.source)
     g = str(graph.identifier)
-    return g, nquads(graph, g), len(extraction.meetings), len(graph)
+    return g, nquads(graph, g), len(extraction.meetings), len(graph), graph.entities
 
 
 # -- units of work ----------------------------------------------------------------------------------
@@ -255,8 +279,8 @@ def article_nquads(article: Article, validate: bool = True) -> tuple[str, bytes,
 # ("line", path, line number, raw bytes) for a line of a JSON Lines file, or ("error", InputError).
 
 Unit = tuple[Any, ...]
-Result = tuple[Any, ...]  # ("ok", graph IRI, N-Quads bytes, meetings, triples, chars), ("error", DefkgError)
-# or ("warning", text)
+Result = tuple[Any, ...]  # ("ok", graph IRI, N-Quads bytes, meetings, triples, chars, mentions),
+# ("error", DefkgError) or ("warning", text)
 
 
 def _jsonl_lines(path: Path) -> Iterator[tuple[int, bytes] | InputError]:
@@ -331,14 +355,14 @@ def _process(unit: Unit, validate: bool) -> list[Result]:
             out.append(("warning", str(item)))
             continue
         try:
-            g_iri, nq, meetings, triples = article_nquads(item, validate)
+            g_iri, nq, meetings, triples, mentions = _article_payload(item, validate)
         except DefkgError as e:
             out.append(("error", e))
             continue
         except Exception as e:  # a bug in a stage: report it against the article, keep going
             out.append(("error", DefkgError(f"{item.source}: internal error: {type(e).__name__}: {e}")))
             continue
-        out.append(("ok", g_iri, nq, meetings, triples, len(item.text)))
+        out.append(("ok", g_iri, nq, meetings, triples, len(item.text), mentions))
     return out
 
 
@@ -557,8 +581,8 @@ def _collect(
             report.warnings.append(res[1])
             continue
         else:
-            _, g_iri, nq, meetings, triples, chars = res
-            batch.append((g_iri, (nq, triples)))
+            _, g_iri, nq, meetings, triples, chars, mentions = res
+            batch.append((g_iri, (nq, triples, mentions)))
             report.articles += 1
             report.meetings += meetings
             report.triples += triples

@@ -137,7 +137,7 @@ def collect(
         elif res[0] == "warning":
             report.warnings.append(res[1])
         else:
-            _, g_iri, nq, meetings, quads, chars = res
+            _, g_iri, nq, meetings, quads, chars = res[:6]
             writer.add(g_iri, nq, quads)
             report.articles += 1
             report.meetings += meetings

@@ -124,10 +124,14 @@ class Store:
             marker.unlink(missing_ok=True)
 
     @contextmanager
-    def keeping_entities(self, graph_iris: Iterable[str], existing: bool = True) -> Iterator[None]:
+    def keeping_entities(
+        self, graph_iris: Iterable[str], existing: bool = True, mentions: dict[str, set[Any]] | None = None
+    ) -> Iterator[None]:
         """Around a write of ``graph_iris``: describe again every entity they refer to, before
         (``existing``: graphs that may be in the store already) and after the write. Nested uses
-        leave the work to the outermost one (which must name every graph written inside)."""
+        leave the work to the outermost one (which must name every graph written inside).
+        ``mentions``: what the written graphs say of their entities (``entities.mentions_in`` of
+        them after the write), when the caller knows it."""
         from defkg import entities
 
         graphs = [g for g in graph_iris if g != entities.ENTITY_GRAPH]
@@ -141,7 +145,7 @@ class Store:
             yield
         finally:  # also after a failed write: part of a bulk load may be in
             self._keeping = False
-            after = entities.mentions_in(self, graphs)
+            after = mentions if mentions is not None else entities.mentions_in(self, graphs)
             only_added = None if before else (set(graphs), after)
             entities.refresh(self, before | set(after), only_added)
             self._pending(False)
@@ -218,18 +222,26 @@ class Store:
             raise StoreError(f"{self.path}: write failed: {e}") from e
 
     # -- ready N-Quads (ingest's workers, the shards of ``defkg extract``) ------------------------
-    def add_new_nquads(self, payloads: Iterable[tuple[str, bytes, int]], lenient: bool = False) -> None:
+    def add_new_nquads(
+        self,
+        payloads: Iterable[tuple[str, bytes, int]],
+        lenient: bool = False,
+        mentions: dict[str, set[Any]] | None = None,
+    ) -> None:
         """``add_new_graphs`` for graphs given as ready N-Quads: (graph IRI, the graph's quads as
         UTF-8 N-Quads bytes, how many). What ingest's workers hand over: the parent only joins them.
 
         ``lenient``: the parser does not check IRIs again (half its cost, ~8 % of a load): only for
-        N-Quads ``defkg.ingest.nquads`` wrote, whose IRIs are escaped as they are written."""
+        N-Quads ``defkg.ingest.nquads`` wrote, whose IRIs are escaped as they are written.
+        ``mentions``: the graphs' ``dk:mentionedAs`` (entity IRI -> its literals, as
+        ``entities.mentions_in`` gives them), when the caller has them (ingest's workers): the
+        entity graph is then updated without reading them back."""
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
         payloads = list(payloads)
         for graph_iri, _, _ in payloads:
             _graph_ref(graph_iri)
-        with self.keeping_entities([g for g, _, _ in payloads], existing=False):
+        with self.keeping_entities([g for g, _, _ in payloads], existing=False, mentions=mentions):
             chunk: list[bytes] = []
             size = 0
             for _, nq, quads in payloads:
