@@ -293,11 +293,11 @@ def test_the_mentions_ingest_hands_over_are_those_the_store_reads_back(tmp_path:
     """Ingest's workers hand the parent each graph's entity forms with its N-Quads, so the parent
     updates the entity graph without reading them back: they must be exactly what it would read
     (the same literals), and the entity graph kept from them must equal a rebuild."""
-    from defkg.ingest import _article_payload, write_batch
+    from defkg.ingest import article_nquads, write_batch
     from defkg.pipeline import reader
 
     files = [*_articles(OWN)[:12], *_write(tmp_path / "in", en=EN, tr=TR).values()]
-    payloads = [_article_payload(a, True) for f in files for a in reader.read_path(f)]
+    payloads = [article_nquads(a) for f in files for a in reader.read_path(f)]
     handed: dict[str, set[object]] = {}
     store = tmp_path / "s"
     with Store(store) as st:

@@ -227,14 +227,14 @@ def test_a_worker_dying_costs_one_article(
     import os
 
     victim = sorted((corpus / "txt").glob("*.txt"))[3]
-    real = ingest_mod._article_payload  # what a worker runs for each article
+    real = ingest_mod.article_nquads
 
     def killer(article, validate=True):  # type: ignore[no-untyped-def]
         if article.source == str(victim):
             os._exit(9)  # as if killed for memory
         return real(article, validate)
 
-    monkeypatch.setattr(ingest_mod, "_article_payload", killer)
+    monkeypatch.setattr(ingest_mod, "article_nquads", killer)
     monkeypatch.setattr(ingest_mod, "TASK_SIZE", 3)
     report = ingest([corpus / "txt"], tmp_path / "s", jobs=2, validate=False)
     died = [str(e) for e in report.errors if "worker process died" in str(e)]

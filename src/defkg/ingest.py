@@ -154,9 +154,9 @@ def nquads_to_ntriples(nq: bytes, graph_iri: str) -> str:
 
 # the forms an article graph uses for each entity it refers to: (entity IRI, ((text, language), ...))
 Mentions = tuple[tuple[str, tuple[tuple[str, str | None], ...]], ...]
-# a graph's payload: N-Triples text, or (N-Quads bytes of that graph, quad count[, its mentions]) from
+# a graph's payload: N-Triples text, or (N-Quads bytes of that graph, quad count, its mentions) from
 # the workers
-Payload = str | tuple[bytes, int] | tuple[bytes, int, Mentions]
+Payload = str | tuple[bytes, int, Mentions]
 
 
 def _form_terms(forms: tuple[tuple[str, str | None], ...]) -> list[Any]:
@@ -185,9 +185,7 @@ def write_batch(store: Store, batch: list[tuple[str, Payload]]) -> None:
             mentions = None
         else:
             new.append((g, payload[0], payload[1]))
-            if len(payload) < 3:
-                mentions = None
-            elif mentions is not None:
+            if mentions is not None:
                 for iri, forms in payload[2]:
                     mentions.setdefault(iri, set()).update(_form_terms(forms))
     if new:
@@ -244,26 +242,10 @@ class _Writer:
             raise self.error
 
 
-def article_ntriples(article: Article, validate: bool = True) -> tuple[str, str, int, int]:
-    """(graph IRI, N-Triples, meeting count, triple count) for one article."""
-    extraction = extract(article)
-    graph = build(extraction)
-    if validate:
-        from defkg.validate import check_graph
-
-        check_graph(graph.described(), source=article.source)
-    return str(graph.identifier), ntriples(graph), len(extraction.meetings), len(graph)
-
-
-def article_nquads(article: Article, validate: bool = True) -> tuple[str, bytes, int, int]:
-    """(graph IRI, N-Quads bytes of the article's graph, meeting count, quad count) for one article:
-    what a worker hands to the parent, which only loads it."""
-    return _article_payload(article, validate)[:4]
-
-
-def _article_payload(article: Article, validate: bool) -> tuple[str, bytes, int, int, Mentions]:
-    """``article_nquads`` and the forms the graph uses for each entity it refers to (its
-    ``dk:mentionedAs``): the parent updates the entity graph from them without reading them back."""
+def article_nquads(article: Article, validate: bool = True) -> tuple[str, bytes, int, int, Mentions]:
+    """(graph IRI, N-Quads bytes of the article's graph, meeting count, quad count, the forms the
+    graph uses for each entity it refers to) for one article: what a worker hands to the parent,
+    which loads the bytes and updates the entity graph from the forms without reading them back."""
     extraction = extract(article)
     graph = build(extraction)
     if validate:
@@ -355,7 +337,7 @@ def _process(unit: Unit, validate: bool) -> list[Result]:
             out.append(("warning", str(item)))
             continue
         try:
-            g_iri, nq, meetings, triples, mentions = _article_payload(item, validate)
+            g_iri, nq, meetings, triples, mentions = article_nquads(item, validate)
         except DefkgError as e:
             out.append(("error", e))
             continue

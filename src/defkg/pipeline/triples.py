@@ -112,13 +112,8 @@ class DescribedGraph:
     article: tuple[Triple, ...]
     entities: tuple[tuple[str, tuple[Form, ...]], ...] = ()
 
-    @property
-    def triples(self) -> tuple[Triple, ...]:
-        """Each triple once, in order."""
-        return tuple(dict.fromkeys(self))
-
     def __len__(self) -> int:
-        return len(self.triples)
+        return len(dict.fromkeys(self))
 
     def __iter__(self) -> Iterator[Triple]:
         from defkg import entities
