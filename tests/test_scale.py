@@ -240,3 +240,36 @@ def test_a_worker_dying_costs_one_article(
     died = [str(e) for e in report.errors if "worker process died" in str(e)]
     assert died == [f"{victim}: the worker process died reading it (out of memory?)"]
     assert report.articles == 13  # 14 files, one empty, one killer
+
+
+@pytest.mark.parametrize("lang", ["en", "tr"])
+def test_the_warm_up_reports_run_the_whole_pipeline(lang: str) -> None:
+    """Ingest runs ``lang/<lang>/warmup.txt`` through every stage before forking its workers (they
+    inherit the tables it filled): each must be read in its language, give a meeting with an
+    agreement and an exercise, and conform to the shapes, or the warm-up misses those stages."""
+    from importlib import resources
+
+    from defkg.pipeline import extract, reader
+
+    path = Path(str(resources.files("defkg"))) / "lang" / lang / "warmup.txt"
+    article = reader.read_text(path.read_text(encoding="utf-8"), source=str(path))
+    assert article.language == lang
+    x = extract(article)
+    assert [m.states for m in x.meetings] == [("CHL", "NOR")]
+    assert x.agreements and x.exercises
+    _, nq, meetings, quads, _ = ingest_mod.article_nquads(article)  # validated
+    assert meetings == 1 and quads > 100 and nq.count(b"\n") == quads
+
+
+def test_warming_fills_the_stages_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After ``_warm`` the gazetteer tries and the compiled shapes are built (what a forked worker
+    would otherwise build on its first article)."""
+    from defkg import validate
+    from defkg.pipeline import tokens
+
+    tokens.trie.cache_clear()
+    validate.compiled_shapes.cache_clear()
+    validate._pos_predicates.cache_clear()
+    ingest_mod._warm(True)
+    assert tokens.trie.cache_info().currsize == 2
+    assert validate.compiled_shapes.cache_info().currsize == 1

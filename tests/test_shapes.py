@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -484,3 +485,57 @@ def test_graph_sharing_a_store_is_iterated() -> None:
     spo, _ = validate._indexes(a)
     assert URIRef("https://w3id.org/defkg/id/state/JPN") not in spo[MEETING][DK.participatingState]
     assert validate.report(a)[0]
+
+
+CORPUS_TEXTS = sorted((Path(__file__).parent / "corpus").glob("*.txt"))
+
+
+def _plain_indexes(triples: object, pos_predicates: frozenset) -> tuple[dict, dict]:
+    spo: dict = {}
+    pos: dict = {}
+    for s, p, o in triples:  # type: ignore[attr-defined]
+        spo.setdefault(s, {}).setdefault(p, {})[o] = 1
+        if p in pos_predicates:
+            pos.setdefault(p, {}).setdefault(o, {})[s] = 1
+    return spo, pos
+
+
+def test_index_of_an_article_with_its_entities_reuses_their_descriptions() -> None:
+    """What ingest validates (an article and the descriptions of its entities) is indexed from the
+    article's triples and an index of each description made once: the same index as all the triples
+    indexed one by one, article after article (people shared between them, other forms of the same
+    state), and a description's shared index is never written to."""
+    import copy
+
+    from defkg.pipeline import extract, reader
+    from defkg.pipeline.triples import build
+
+    predicates = validate._pos_predicates()
+    validate._PARTS.clear()
+    described = [
+        build(extract(reader.read_text(p.read_text(encoding="utf-8"), source=str(p)))).described()
+        for p in CORPUS_TEXTS
+    ]
+    for g in described + described:  # the second round reads every part from the cache
+        before = copy.deepcopy(validate._PARTS)
+        assert validate._merged_indexes(*g.index_parts(), predicates) == _plain_indexes(g, predicates)
+        assert all(validate._PARTS[k] == before[k] for k in before), "a shared part was written to"
+    assert len(validate._PARTS) < sum(len(g.index_parts()[1]) for g in described), "no part reused"
+
+
+def test_index_parts_keep_a_triple_given_twice_once() -> None:
+    """A subject with triples in the article and in two parts, one triple in all three."""
+    a, b, c = (URIRef(f"https://w3id.org/defkg/id/x/{n}") for n in "abc")
+    own = ((a, RDFS.label, Literal("a")), (a, RDF.type, DK.Official))
+    parts = [
+        ("k1", ((a, RDF.type, DK.Official), (b, RDFS.label, Literal("b")))),
+        ("k2", ((a, FOAF.name, c),)),
+    ]
+    validate._PARTS.clear()
+    spo, pos = validate._merged_indexes(own, parts, frozenset({RDF.type}))
+    assert spo == {
+        a: {RDFS.label: {Literal("a"): 1}, RDF.type: {DK.Official: 1}, FOAF.name: {c: 1}},
+        b: {RDFS.label: {Literal("b"): 1}},
+    }
+    assert pos == {RDF.type: {DK.Official: {a: 1}}}
+    assert validate._PARTS[(frozenset({RDF.type}), "k1")][0][a] == {RDF.type: {DK.Official: 1}}

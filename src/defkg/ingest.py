@@ -368,16 +368,20 @@ def _chunks(units: Iterator[Unit], size: int) -> Iterator[list[Unit]]:
 
 
 def _warm(validate: bool) -> None:
-    """Import the stages (and load their data) once in the parent: forked workers inherit them."""
-    from defkg.pipeline import events
+    """Fill every lazy table of the stages once in the parent, so that forked workers inherit
+    them instead of each building its own on its first article: the pipeline is run on the
+    two short reports ``lang/<lang>/warmup.txt`` (written for this; not stored)."""
+    from importlib import resources
 
-    warm = getattr(events, "warm", None)
-    if callable(warm):
-        warm()
-    if validate:
-        from defkg.validate import shapes_graph
+    from defkg.gazetteer import LANGUAGES
+    from defkg.pipeline import reader
 
-        shapes_graph()
+    for lang in LANGUAGES:
+        path = Path(str(resources.files("defkg"))) / "lang" / lang / "warmup.txt"
+        try:
+            article_nquads(reader.read_text(path.read_text(encoding="utf-8"), source=str(path)), validate)
+        except (OSError, DefkgError):  # only a head start: the workers fill what is left (tested)
+            continue
 
 
 def _pool(jobs: int) -> Any:

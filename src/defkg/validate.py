@@ -18,7 +18,7 @@ silently skipped; ``tests/test_shapes.py`` checks that its results agree with py
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -106,6 +106,7 @@ def _short(term: Any) -> str:
 # The data graph, indexed once
 # ---------------------------------------------------------------------------------------------
 _Triples = dict[Node, dict[Node, dict[Node, Any]]]
+_Triple = tuple[Node, Node, Node]
 
 
 class TripleSource(Protocol):
@@ -146,12 +147,74 @@ def _iterated_indexes(
 ) -> tuple[_Triples, _Triples]:
     """The indexes of an iterated graph; ``pos`` only for ``pos_predicates`` if given (the checks
     read ``pos`` for targets, classes and inverse paths only: ~40 % of the cost of the index)."""
+    parts = getattr(graph, "index_parts", None)
+    if callable(parts):
+        own, described = parts()
+        return _merged_indexes(own, described, pos_predicates)
+    triples = graph.triples((None, None, None)) if isinstance(graph, Graph) else iter(graph)
+    return _index_triples(triples, pos_predicates)
+
+
+def _index_triples(
+    triples: Iterable[_Triple], pos_predicates: frozenset[Node] | None
+) -> tuple[_Triples, _Triples]:
     spo: _Triples = {}
     pos: _Triples = {}
-    triples = graph.triples((None, None, None)) if isinstance(graph, Graph) else iter(graph)
     for s, p, o in triples:
         spo.setdefault(s, {}).setdefault(p, {})[o] = 1
         if pos_predicates is None or p in pos_predicates:
+            pos.setdefault(p, {}).setdefault(o, {})[s] = 1
+    return spo, pos
+
+
+# (pos predicates, key of a part) -> (spo of its triples, its triples that go into pos)
+_PARTS: dict[tuple[frozenset[Node] | None, Hashable], tuple[_Triples, tuple[_Triple, ...]]] = {}
+_PARTS_MAX = 8192
+
+
+def _part(
+    key: Hashable, triples: Iterable[_Triple], pos_predicates: frozenset[Node] | None
+) -> tuple[_Triples, tuple[_Triple, ...]]:
+    k = (pos_predicates, key)
+    part = _PARTS.get(k)
+    if part is None:
+        given = tuple(triples)
+        spo, _ = _index_triples(given, frozenset())
+        for_pos = tuple(t for t in given if pos_predicates is None or t[1] in pos_predicates)
+        if len(_PARTS) >= _PARTS_MAX:
+            _PARTS.clear()
+        part = _PARTS[k] = (spo, for_pos)
+    return part
+
+
+def _merged_indexes(
+    own: Iterable[_Triple],
+    parts: Iterable[tuple[Hashable, Iterable[_Triple]]],
+    pos_predicates: frozenset[Node] | None,
+) -> tuple[_Triples, _Triples]:
+    """The indexes of a graph given as its own triples and parts named by a key (an article and
+    the descriptions of its entities): each part's ``spo`` is built once and shared by every
+    graph that has it. A subject's entry from a part is used as it is (never written to) until
+    another part or the graph's own triples give that subject more: then it is copied."""
+    spo, pos = _index_triples(own, pos_predicates)
+    shared: set[int] = set()
+    for key, triples in parts:
+        part_spo, for_pos = _part(key, triples, pos_predicates)
+        for s, by_p in part_spo.items():
+            mine = spo.get(s)
+            if mine is None:
+                spo[s] = by_p
+                shared.add(id(by_p))
+                continue
+            if id(mine) in shared:
+                mine = spo[s] = {p: dict(objects) for p, objects in mine.items()}
+            for p, objects in by_p.items():
+                have = mine.get(p)
+                if have is None:
+                    mine[p] = dict(objects)
+                else:
+                    have.update(objects)
+        for s, p, o in for_pos:
             pos.setdefault(p, {}).setdefault(o, {})[s] = 1
     return spo, pos
 

@@ -13,7 +13,7 @@ forms it used for them (``dk:mentionedAs``), from which that graph is computed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -121,6 +121,19 @@ class DescribedGraph:
         yield from self.article
         for iri, forms in self.entities:
             yield from entities.description(iri, forms)
+
+    def index_parts(self) -> tuple[tuple[Triple, ...], list[tuple[Hashable, tuple[Triple, ...]]]]:
+        """(the article's triples, (key, triples) of each entity's description): validation
+        indexes a description once and reuses it for every article that refers to the entity
+        (the same key, the same triples: a description depends on the IRI and, for some
+        entities, the forms used)."""
+        from defkg import entities
+
+        parts: list[tuple[Hashable, tuple[Triple, ...]]] = []
+        for iri, forms in self.entities:
+            key = (iri, frozenset(forms)) if entities.needs_forms(iri) else iri
+            parts.append((key, entities.description(iri, forms)))
+        return self.article, parts
 
 
 @lru_cache(maxsize=1024)
