@@ -7,6 +7,8 @@ ontology (and every term the ontology declares is listed here).
 
 from __future__ import annotations
 
+from typing import Any
+
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD, DefinedNamespace
 
@@ -143,6 +145,22 @@ SDO = Namespace("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 DCT = Namespace("http://purl.org/dc/terms/")
+
+
+class Terms:
+    """A namespace's terms, each looked up once and then kept, so that a term is always the same
+    object: a namespace's attribute is a function call making a new ``URIRef`` each time, and a dict
+    look-up of a term equal to a key but not the same object compares them in Python.
+    ``Terms(DK).rank`` is ``DK.rank``; a closed namespace still refuses a term it does not list."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        term: URIRef = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
 
 PREFIXES: dict[str, str] = {
     "dk": str(DK._NS),

@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import ORG, PROV, RDF, RDFS, XSD
+from rdflib import Graph, Literal, URIRef, namespace
 from rdflib.term import Node
 
-from defkg import __version__, entities, iris
+from defkg import __version__, entities, iris, vocab
 from defkg.gazetteer import reference_states
 from defkg.model import (
     Article,
@@ -37,7 +36,17 @@ from defkg.model import (
     TopicRef,
 )
 from defkg.pipeline import triples_engagements
-from defkg.vocab import DK, SDO, bind_prefixes
+from defkg.vocab import Terms, bind_prefixes
+
+# the vocabulary's terms, each looked up once: DK.rank is then always the same object
+DK, SDO = Terms(vocab.DK), Terms(vocab.SDO)
+ORG, PROV, RDF, RDFS = (
+    Terms(namespace.ORG),
+    Terms(namespace.PROV),
+    Terms(namespace.RDF),
+    Terms(namespace.RDFS),
+)
+XSD = Terms(namespace.XSD)
 
 _MEETING_KINDS = {
     k: getattr(DK, k)

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib import Literal, URIRef, namespace
 
-from defkg import iris
+from defkg import iris, vocab
 from defkg.model import AgreementFact, ExerciseFact, Extraction
 from defkg.textnorm import fold, slug
-from defkg.vocab import DK, RESOURCE_BASE, SDO
+from defkg.vocab import RESOURCE_BASE, Terms
 
 if TYPE_CHECKING:
     from defkg.pipeline.triples import _Builder
+
+# the vocabulary's terms, each looked up once: DK.status is then always the same object
+DK, SDO = Terms(vocab.DK), Terms(vocab.SDO)
+RDF, RDFS, XSD = Terms(namespace.RDF), Terms(namespace.RDFS), Terms(namespace.XSD)
 
 AGREEMENT_KINDS = {
     k: getattr(DK, k)
