@@ -15,15 +15,19 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date
+from functools import lru_cache
 
 from defkg.textnorm import fold, slug
 from defkg.vocab import RESOURCE_BASE
 
 _SAFE = re.compile(re.escape(RESOURCE_BASE) + r"[A-Za-z0-9/-]+")
 
+# the parts of IRIs recur (article ids, keys, sentence numbers): each is slugged once
+_slug = lru_cache(maxsize=16384)(slug)
+
 
 def _iri(*parts: str) -> str:
-    return RESOURCE_BASE + "/".join(slug(p) if i else p for i, p in enumerate(parts))
+    return RESOURCE_BASE + "/".join(_slug(p) if i else p for i, p in enumerate(parts))
 
 
 def digest(*parts: object, length: int = 12) -> str:
@@ -31,7 +35,7 @@ def digest(*parts: object, length: int = 12) -> str:
 
 
 def state(iso3: str) -> str:
-    return RESOURCE_BASE + "state/" + slug(iso3).upper()
+    return RESOURCE_BASE + "state/" + _slug(iso3).upper()
 
 
 def organization(key: str) -> str:
@@ -46,9 +50,10 @@ def _token(token: str) -> str:
 
 
 def _code(iso3: str | None) -> str:
-    return slug(iso3) if iso3 else "xxx"
+    return _slug(iso3) if iso3 else "xxx"
 
 
+@lru_cache(maxsize=8192)  # people recur across articles
 def person_key(name: str, state_iso3: str | None) -> str:
     tokens = sorted(fold(name).replace("-", " ").split())
     return f"{_code(state_iso3)}/{'-'.join(_token(t) for t in tokens) or 'x'}"
@@ -88,8 +93,8 @@ def topic(key: str) -> str:
 
 
 def meeting_key(states: tuple[str, ...], start: date | None, article_id: str, ordinal: int) -> str:
-    pair = "-".join(sorted(slug(s) for s in states)) or "unknown"
-    when = slug(start.isoformat()) if start else f"undated-{slug(article_id)}-{int(ordinal)}"
+    pair = "-".join(sorted(_slug(s) for s in states)) or "unknown"
+    when = _slug(start.isoformat()) if start else f"undated-{_slug(article_id)}-{int(ordinal)}"
     return f"{pair}/{when}"
 
 
@@ -125,4 +130,9 @@ def sentence(article_id: str, index: int) -> str:
 
 
 def evidence(article_id: str, *fact: object) -> str:
-    return f"{_iri('evidence', article_id)}/{digest(*fact)}"  # a digest is hex: already a slug
+    return f"{_evidence_base(article_id)}/{digest(*fact)}"  # a digest is hex: already a slug
+
+
+@lru_cache(maxsize=64)  # an article's facts come one after another
+def _evidence_base(article_id: str) -> str:
+    return _iri("evidence", article_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rdflib import Literal, URIRef, namespace
+from rdflib import URIRef, namespace
 
 from defkg import iris, vocab
 from defkg.model import AgreementFact, ExerciseFact, Extraction
@@ -71,17 +71,18 @@ def _agreement(b: _Builder, x: Extraction, a: AgreementFact, ordinal: int) -> No
     iri = URIRef(agreement_iri(a, b.a.id, ordinal))
     ev, fev = a.evidence, a.fact_evidence
     b.add((iri, RDF.type, DK.DefenceAgreement))
-    b.add((iri, RDFS.label, Literal(a.title, lang=b.lang)))
-    b.fact(iri, SDO.name, Literal(a.title, lang=b.lang), ev)
+    title = b.literal(a.title, b.lang)
+    b.add((iri, RDFS.label, title))
+    b.fact(iri, SDO.name, title, ev)
     b.fact(iri, DK.agreementKind, AGREEMENT_KINDS.get(a.kind, DK.OtherAgreement), ev)
     b.fact(iri, DK.status, _STATUS.get(a.status, DK.Reported), ev)
     b.fact(iri, DK.reportedIn, b.article, ev)
     for s in a.states:
         b.fact(iri, DK.party, b.state(s), fev.get("states", ev))
     if a.subject:
-        b.fact(iri, DK.agreementSubject, Literal(a.subject, lang=b.lang), ev)
+        b.fact(iri, DK.agreementSubject, b.literal(a.subject, b.lang), ev)
     if a.signed:
-        b.fact(iri, DK.signedOn, Literal(a.signed, datatype=XSD.date), fev.get("signed", ev))
+        b.fact(iri, DK.signedOn, b.literal(a.signed, None, XSD.date), fev.get("signed", ev))
     if a.place:
         b.fact(iri, SDO.location, b.place(a.place), fev.get("place", ev))
     for p in a.signatories:
@@ -96,12 +97,13 @@ def _exercise(b: _Builder, e: ExerciseFact, ordinal: int) -> None:
     ev, fev = e.evidence, e.fact_evidence
     b.add((iri, RDF.type, DK.Exercise))
     if e.name:
-        b.add((iri, RDFS.label, Literal(e.name, lang=b.lang)))
-        b.fact(iri, SDO.name, Literal(e.name, lang=b.lang), ev)
+        name = b.literal(e.name, b.lang)
+        b.add((iri, RDFS.label, name))
+        b.fact(iri, SDO.name, name, ev)
     else:
         names = " – ".join(b.x.states[s].label_en if s in b.x.states else s for s in e.states)
         when = f", {e.start.isoformat()}" if e.start else ""
-        b.add((iri, RDFS.label, Literal(f"{names} exercise{when}", lang="en")))
+        b.add((iri, RDFS.label, b.literal(f"{names} exercise{when}", "en")))
     b.fact(iri, DK.status, _STATUS.get(e.status, DK.Reported), ev)
     b.fact(iri, DK.reportedIn, b.article, ev)
     for s in e.states:
@@ -111,9 +113,9 @@ def _exercise(b: _Builder, e: ExerciseFact, ordinal: int) -> None:
     if e.host:
         b.fact(iri, DK.exerciseHost, b.state(e.host), fev.get("host", ev))
     if e.start:
-        b.fact(iri, SDO.startDate, Literal(e.start, datatype=XSD.date), fev.get("start", ev))
+        b.fact(iri, SDO.startDate, b.literal(e.start, None, XSD.date), fev.get("start", ev))
     if e.end:
-        b.fact(iri, SDO.endDate, Literal(e.end, datatype=XSD.date), fev.get("end", ev))
+        b.fact(iri, SDO.endDate, b.literal(e.end, None, XSD.date), fev.get("end", ev))
     if e.place:
         b.fact(iri, SDO.location, b.place(e.place), fev.get("place", ev))
     if e.domain in DOMAINS:
