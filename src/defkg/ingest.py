@@ -21,11 +21,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal
+from rdflib import BNode, Literal, URIRef
 
 from defkg.errors import DefkgError, InputError, InputWarning
 from defkg.model import Article
@@ -106,7 +107,16 @@ def _iri(value: str) -> str:
     return f"<{value}>"
 
 
+@lru_cache(maxsize=32768)
+def _iri_term(term: URIRef) -> str:
+    """An IRI's N-Triples text, kept: IRIs recur across graphs (the vocabulary's terms, the entities),
+    and the article graph makes each recurring one once, so that a look-up here is mostly by identity."""
+    return _iri(str(term))
+
+
 def _term(term: Any) -> str:
+    if type(term) is URIRef:
+        return _iri_term(term)
     if isinstance(term, Literal):
         lex = f'"{_escape(str(term))}"'
         if term.language:
@@ -136,15 +146,15 @@ def nquads(graph: Any, graph_iri: str) -> bytes:
     """The triples of ``graph`` as N-Quads of the named graph ``graph_iri``, UTF-8 (what the store's
     bulk loader reads and what ``defkg extract`` writes)."""
     cache: dict[Any, str] = {}
+    get = cache.get  # a term's text is never empty: "get(x) or t(x)" calls t only the first time
 
     def t(x: Any) -> str:
-        s = cache.get(x)
-        if s is None:
-            s = cache[x] = _term(x)
+        s = cache[x] = _term(x)
         return s
 
     g = f" {_iri(graph_iri)} .\n"
-    return "".join(f"{t(s)} {t(p)} {t(o)}{g}" for s, p, o in graph).encode("utf-8")
+    text = "".join(f"{get(s) or t(s)} {get(p) or t(p)} {get(o) or t(o)}{g}" for s, p, o in graph)
+    return text.encode("utf-8")
 
 
 def nquads_to_ntriples(nq: bytes, graph_iri: str) -> str:
