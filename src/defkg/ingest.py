@@ -21,7 +21,6 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -107,11 +106,21 @@ def _iri(value: str) -> str:
     return f"<{value}>"
 
 
-@lru_cache(maxsize=32768)
+# the N-Triples texts of IRIs, kept across graphs: IRIs recur (the vocabulary's terms, the entities), and
+# the article graph makes each recurring one once, so that a look-up here is mostly by identity; emptied
+# when full (an article's own IRIs do not recur), which bounds it (a plain dict: nquads 5-10 % faster
+# than with an lru_cache)
+_IRI_TEXTS: dict[URIRef, str] = {}
+_IRI_TEXTS_MAX = 50_000
+
+
 def _iri_term(term: URIRef) -> str:
-    """An IRI's N-Triples text, kept: IRIs recur across graphs (the vocabulary's terms, the entities),
-    and the article graph makes each recurring one once, so that a look-up here is mostly by identity."""
-    return _iri(str(term))
+    s = _IRI_TEXTS.get(term)
+    if s is None:
+        if len(_IRI_TEXTS) >= _IRI_TEXTS_MAX:
+            _IRI_TEXTS.clear()
+        s = _IRI_TEXTS[term] = _iri(str(term))
+    return s
 
 
 def _term(term: Any) -> str:
@@ -149,7 +158,7 @@ def nquads(graph: Any, graph_iri: str) -> bytes:
     get = cache.get  # a term's text is never empty: "get(x) or t(x)" calls t only the first time
 
     def t(x: Any) -> str:
-        s = cache[x] = _term(x)
+        s = cache[x] = _iri_term(x) if type(x) is URIRef else _term(x)
         return s
 
     g = f" {_iri(graph_iri)} .\n"
