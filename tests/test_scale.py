@@ -273,3 +273,60 @@ def test_warming_fills_the_stages_tables(monkeypatch: pytest.MonkeyPatch) -> Non
     ingest_mod._warm(True)
     assert tokens.trie.cache_info().currsize == 2
     assert validate.compiled_shapes.cache_info().currsize == 1
+
+
+@pytest.mark.parametrize("batch_size", [5000, 5], ids=["one-batch", "batches-of-5"])
+def test_first_load_of_an_empty_store_equals_the_written_way(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_size: int
+) -> None:
+    """Into an empty store the first batch goes in one bulk load with the ontology and its entity
+    graph (``write_first_batch``); the store holds exactly what the usual way writes (ontology by
+    transaction, each batch loaded, the entity graph kept by ``entities.refresh``) into a store
+    that already held the ontology, graph for graph and quad for quad."""
+    from defkg import entities
+    from defkg.ingest import ensure_ontology
+
+    refreshed: list[int] = []
+    real_refresh = entities.refresh
+    monkeypatch.setattr(entities, "refresh", lambda *a, **k: (refreshed.append(1), real_refresh(*a, **k))[1])
+    paths = [corpus / "txt", corpus / "feed.jsonl"]
+    fresh = ingest(paths, tmp_path / "fresh", jobs=2, batch_size=batch_size)
+    batches = -(-fresh.articles // batch_size)
+    assert len(refreshed) == batches - 1  # every batch but the first kept the entity graph by refresh
+    usual_store = tmp_path / "usual"
+    with Store(usual_store) as st:
+        ensure_ontology(st)
+    refreshed.clear()
+    usual = ingest(paths, usual_store, jobs=2, batch_size=batch_size)
+    assert len(refreshed) == batches
+    assert fresh.articles == usual.articles == 22 and fresh.triples == usual.triples
+    assert _graphs(tmp_path / "fresh") == _graphs(usual_store)
+
+
+def test_an_empty_ingest_still_writes_the_ontology(tmp_path: Path) -> None:
+    from defkg.ingest import ONTOLOGY_GRAPH
+
+    empty = tmp_path / "in"
+    empty.mkdir()
+    (empty / "blank.txt").write_text("   \n", encoding="utf-8")
+    report = ingest([empty], tmp_path / "s", jobs=1)
+    assert report.articles == 0 and len(report.errors) == 1
+    with Store(tmp_path / "s", read_only=True) as st:
+        assert st.graphs() == [ONTOLOGY_GRAPH]
+
+
+def test_the_first_load_is_refused_past_one_load_or_into_a_store_in_use(tmp_path: Path) -> None:
+    from defkg.errors import StoreError
+    from defkg.store import BULK_QUADS
+
+    nq = (
+        b'<https://w3id.org/defkg/id/x> <https://w3id.org/defkg/ontology#text> "x" '
+        b"<https://w3id.org/defkg/id/g> .\n"
+    )
+    with Store(tmp_path / "s") as st:
+        with pytest.raises(StoreError, match="more than one load"):
+            st.load_first([nq], BULK_QUADS + 1)
+        st.load_first([nq], 1)
+        assert len(st) == 1
+        with pytest.raises(StoreError, match="not empty"):
+            st.load_first([nq], 1)

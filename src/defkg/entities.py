@@ -551,6 +551,17 @@ def _term(t: Any) -> tuple[str, str | None]:
     return t.value, (t.language or None)
 
 
+def first_description(mentions: dict[str, set[Form]]) -> list[Triple]:
+    """The entity graph of a store that holds nothing but the graphs using these forms (entity IRI
+    -> its forms in them): what ``refresh`` writes into an empty store after they are loaded, so
+    that ingest can load it with them (each entity's forms as ``refresh`` reads them back)."""
+    out: dict[Triple, None] = {}
+    for i in sorted(i for i, seen in mentions.items() if seen and i.startswith(RESOURCE_BASE)):
+        triples = describe(i, mentions[i]) if needs_forms(i) else _reference_description(i)
+        out.update(dict.fromkeys(triples))
+    return list(out)
+
+
 def refresh(
     store: Any, iris: Iterable[str], added: tuple[set[str], dict[str, set[Any]]] | None = None
 ) -> None:

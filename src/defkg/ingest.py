@@ -31,7 +31,7 @@ from defkg.errors import DefkgError, InputError, InputWarning
 from defkg.model import Article
 from defkg.pipeline import extract, reader
 from defkg.pipeline.triples import build
-from defkg.store import Store
+from defkg.store import BULK_QUADS, Store
 
 ONTOLOGY_GRAPH = "https://w3id.org/defkg/ontology"
 
@@ -72,14 +72,19 @@ def ontology_files() -> list[Path]:
     return [here / "defkg.ttl"]
 
 
-def ensure_ontology(store: Store) -> None:
-    """Load the ontology into its own named graph (used for labels of statuses, kinds...)."""
+def _ontology() -> Any:
     from rdflib import Graph
 
     g = Graph()
     for f in ontology_files():
         if f.exists():
             g.parse(f, format="turtle")
+    return g
+
+
+def ensure_ontology(store: Store) -> None:
+    """Load the ontology into its own named graph (used for labels of statuses, kinds...)."""
+    g = _ontology()
     if len(g):
         store.replace_graph(ONTOLOGY_GRAPH, ntriples(g))
 
@@ -183,6 +188,39 @@ def _form_terms(forms: tuple[tuple[str, str | None], ...]) -> list[Any]:
     return [ox.Literal(text, language=lang) if lang else ox.Literal(text) for text, lang in forms]
 
 
+def write_first_batch(store: Store, batch: list[tuple[str, Payload]]) -> bool:
+    """Write the first batch of an ingest into an empty store in one bulk load with the ontology and
+    the entity graph of its graphs (``Store.load_first``), when the workers gave every graph's
+    entity forms and it fits in one load; False (nothing written) otherwise. The store then holds
+    what ``ensure_ontology`` and ``write_batch`` would have written (tested), with no transaction
+    and nothing for a compaction to merge: its files stay compressed (half the bytes)."""
+    from defkg import entities
+
+    graphs = dict(batch)
+    forms: dict[str, set[tuple[str, str | None]]] = {}
+    parts: list[bytes] = []
+    quads = 0
+    for payload in graphs.values():
+        if isinstance(payload, str):
+            return False
+        nq, n, mentions = payload
+        parts.append(nq)
+        quads += n
+        for iri, fs in mentions:
+            forms.setdefault(iri, set()).update((text, lang or None) for text, lang in fs)
+    if not parts:
+        return False
+    ontology = _ontology()
+    described = entities.first_description(forms)
+    quads += len(ontology) + len(described)
+    if quads > BULK_QUADS:
+        return False
+    parts.append(nquads(ontology, ONTOLOGY_GRAPH))
+    parts.append(nquads(described, entities.ENTITY_GRAPH))
+    store.load_first(parts, quads, lenient=True)  # written by ``nquads``: IRIs escaped already
+    return True
+
+
 def write_batch(store: Store, batch: list[tuple[str, Payload]]) -> None:
     """Replace the graphs of ``batch`` ((graph IRI, payload) pairs; a later pair of the same graph wins).
 
@@ -219,8 +257,9 @@ class _Writer:
     Oxigraph loads (its loader runs without the GIL). At most ``queued`` batches wait: memory
     stays bounded. An error of the writer is raised by the next ``put`` or by ``close``."""
 
-    def __init__(self, store: Store, queued: int = 2) -> None:
+    def __init__(self, store: Store, queued: int = 2, fresh: bool = False) -> None:
         self.store = store
+        self.fresh = fresh  # an empty store: its first batch goes through ``write_first_batch``
         self.queue: queue.Queue[tuple[list[tuple[str, Payload]], int] | None] = queue.Queue(maxsize=queued)
         self.error: BaseException | None = None
         self.unflushed = 0
@@ -236,7 +275,11 @@ class _Writer:
                 continue  # drain: the parent stops at its next put
             batch, triples = item
             try:
-                write_batch(self.store, batch)
+                if not (self.fresh and write_first_batch(self.store, batch)):
+                    if self.fresh:
+                        ensure_ontology(self.store)
+                    write_batch(self.store, batch)
+                self.fresh = False
                 self.unflushed += triples
                 if self.unflushed >= FLUSH_TRIPLES:
                     self.store.flush()
@@ -546,14 +589,17 @@ def ingest(
     progress_bar = _bar(bar)
     try:
         with Store(store_path, wait=wait) as store:
-            if ONTOLOGY_GRAPH not in store.graphs():
+            fresh = store.is_empty()
+            if not fresh and ONTOLOGY_GRAPH not in store.graphs():
                 ensure_ontology(store)
             before = store.disk_bytes()
-            writer = _Writer(store)
+            writer = _Writer(store, fresh=fresh)
             try:
                 _collect(results, report, batch_size, writer, progress_bar, progress)
             finally:
                 writer.close()
+            if writer.fresh:  # nothing was written: the store still gets its ontology
+                ensure_ontology(store)
             after = store.disk_bytes()
             if optimize or (optimize is None and report.articles and after - before >= after / 4):
                 store.optimize()

@@ -222,6 +222,25 @@ class Store:
             raise StoreError(f"{self.path}: write failed: {e}") from e
 
     # -- ready N-Quads (ingest's workers, the shards of ``defkg extract``) ------------------------
+    def is_empty(self) -> bool:
+        """No quad at all (a store just created)."""
+        return next(iter(self._ox.quads_for_pattern(None, None, None, None)), None) is None
+
+    def load_first(self, nquads: Iterable[bytes], quads: int, lenient: bool = False) -> None:
+        """Fill an empty store in one bulk load, wholly or not at all: every graph of its first
+        write, the entity graph of those graphs included (``entities.first_description``), so that
+        nothing is left for ``keeping_entities`` to do. Oxigraph's loader compresses its files and
+        a full compaction (``optimize``) of a store written by one load has nothing to merge; once
+        a compaction merges writes, a store under a few GB keeps them uncompressed
+        (benchmarks/README.md, "Store bytes"). ``quads``: how many, at most ``BULK_QUADS``."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+        if quads > BULK_QUADS:
+            raise StoreError(f"{self.path}: {quads} quads are more than one load holds ({BULK_QUADS})")
+        if not self.is_empty():
+            raise StoreError(f"{self.path}: not empty: its first load is over")
+        self._bulk_from(b"".join(nquads), None, lenient)
+
     def add_new_nquads(
         self,
         payloads: Iterable[tuple[str, bytes, int]],
