@@ -181,7 +181,7 @@ def _roundtrip(texts: list[str], tmp: Path, st: Store) -> None:
         assert isomorphic(back, merged if fmt in ("turtle", "nt") else graph), (fmt, texts)
         literals = {str(o) for _, _, o in back if not isinstance(o, URIRef)}
         for text in texts[:8]:
-            if text:
+            if text.strip():  # a blank name is no name: the builder writes the entity's key instead
                 assert text in literals, (fmt, text)
 
 
@@ -198,5 +198,6 @@ def test_weird_literals_roundtrip(tmp_path: Path, store: Store, text: str) -> No
 
 @settings(SETTINGS, max_examples=40)  # each example exports five formats: ~0.25 s
 @given(texts=st.lists(weird_text, min_size=1, max_size=8))
+@example(texts=["a \"quoted\" 'name'"] * 5 + [" "])  # found by hypothesis: a blank place name
 def test_any_literals_roundtrip(tmp_path: Path, store: Store, texts: list[str]) -> None:
     _roundtrip(texts, tmp_path, store)
