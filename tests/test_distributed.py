@@ -124,6 +124,31 @@ def test_loading_twice_replaces_and_a_later_shard_wins(
     assert n == 3
 
 
+def test_one_shard_into_an_empty_store_goes_in_one_load(
+    inputs: list[Path], local: tuple[set[str], int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one shard of an extract, loaded into an empty store, goes in one bulk load with the
+    ontology and its entity graph (no ``entities.refresh``); loaded the usual way (into a store that
+    holds the ontology already) it gives the same quads, and both those of a local ingest."""
+    from defkg import entities
+    from defkg.ingest import ensure_ontology
+
+    calls: list[int] = []
+    real = entities.refresh
+    monkeypatch.setattr(entities, "refresh", lambda *a, **k: (calls.append(1), real(*a, **k))[1])
+    out = tmp_path / "shards"
+    report = shards.extract(inputs, out, jobs=1)
+    assert len(report.shards) == 1
+    shards.load([out], tmp_path / "empty")
+    assert calls == []
+    with Store(tmp_path / "usual") as st:
+        ensure_ontology(st)
+    calls.clear()
+    shards.load([out], tmp_path / "usual")
+    assert calls == [1]
+    assert _quads(tmp_path / "empty") == _quads(tmp_path / "usual") == local[0]
+
+
 def test_cli_extract_and_load(inputs: list[Path], local: tuple[set[str], int], tmp_path: Path) -> None:
     runner = CliRunner()
     args = ["extract", *map(str, inputs), "--out", str(tmp_path / "sh"), "-j", "2"]

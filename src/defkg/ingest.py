@@ -190,12 +190,8 @@ def _form_terms(forms: tuple[tuple[str, str | None], ...]) -> list[Any]:
 
 def write_first_batch(store: Store, batch: list[tuple[str, Payload]]) -> bool:
     """Write the first batch of an ingest into an empty store in one bulk load with the ontology and
-    the entity graph of its graphs (``Store.load_first``), when the workers gave every graph's
-    entity forms and it fits in one load; False (nothing written) otherwise. The store then holds
-    what ``ensure_ontology`` and ``write_batch`` would have written (tested), with no transaction
-    and nothing for a compaction to merge: its files stay compressed (half the bytes)."""
-    from defkg import entities
-
+    the entity graph of its graphs (``load_into_empty``), when the workers gave every graph's
+    entity forms and it fits in one load; False (nothing written) otherwise."""
     graphs = dict(batch)
     forms: dict[str, set[tuple[str, str | None]]] = {}
     parts: list[bytes] = []
@@ -208,16 +204,27 @@ def write_first_batch(store: Store, batch: list[tuple[str, Payload]]) -> bool:
         quads += n
         for iri, fs in mentions:
             forms.setdefault(iri, set()).update((text, lang or None) for text, lang in fs)
-    if not parts:
-        return False
+    # written by ``nquads``: IRIs escaped already
+    return bool(parts) and load_into_empty(store, parts, quads, forms, lenient=True)
+
+
+def load_into_empty(
+    store: Store, parts: list[bytes], quads: int, forms: dict[str, set[tuple[str, str | None]]], lenient: bool
+) -> bool:
+    """Load article graphs (N-Quads ``parts`` of ``quads`` quads; ``forms``: their entities' forms)
+    into an empty store in one bulk load with the ontology and the entity graph
+    (``Store.load_first``); False (nothing written) when that is more than one load holds. The store
+    then holds what ``ensure_ontology`` and ``write_batch`` would have written (tested), with no
+    transaction and nothing for a compaction to merge: its files stay compressed (half the bytes)."""
+    from defkg import entities
+
     ontology = _ontology()
     described = entities.first_description(forms)
     quads += len(ontology) + len(described)
     if quads > BULK_QUADS:
         return False
-    parts.append(nquads(ontology, ONTOLOGY_GRAPH))
-    parts.append(nquads(described, entities.ENTITY_GRAPH))
-    store.load_first(parts, quads, lenient=True)  # written by ``nquads``: IRIs escaped already
+    extra = [nquads(ontology, ONTOLOGY_GRAPH), nquads(described, entities.ENTITY_GRAPH)]
+    store.load_first([*parts, *extra], quads, lenient=lenient)
     return True
 
 

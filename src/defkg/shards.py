@@ -37,6 +37,7 @@ from pathlib import Path
 from defkg import ingest as _ingest
 from defkg.errors import DefkgError, InputError
 from defkg.store import BULK_QUADS, Store
+from defkg.vocab import DK
 
 ENTITIES = "entities"  # the entity graph's shard: entities.nq
 SHARD_QUADS = 400_000  # quads per shard at most (a shard is one atomic bulk load: below BULK_QUADS)
@@ -293,15 +294,23 @@ def load(
     files = shard_files(paths)
     report = ShardReport()
     with Store(store_path, wait=wait) as store:
+        before = store.disk_bytes()
+        first = _load_into_empty(store, files)
         if _ingest.ONTOLOGY_GRAPH not in store.graphs():
             _ingest.ensure_ontology(store)
-        before = store.disk_bytes()
         from defkg.entities import ENTITY_GRAPH
 
         for shard in files:
             graphs = _graphs_of(shard)
             if graphs == [ENTITY_GRAPH]:
                 continue  # the store describes the entities of what it loads itself
+            if shard == first:
+                report.articles += len(graphs)
+                report.quads += _count_lines(shard)
+                report.shards.append(shard)
+                if progress:
+                    progress(shard)
+                continue
             old = {g for g in graphs if store.has_graph(g)}
             with store.keeping_entities(graphs, existing=bool(old)):  # the entity graph follows
                 if not old:
@@ -320,6 +329,38 @@ def load(
         if optimize or (optimize is None and files and after - before >= after / 4):
             store.optimize()
     return report
+
+
+def _load_into_empty(store: Store, files: list[Path]) -> Path | None:
+    """Into an empty store, the one shard of article graphs that ``extract`` wrote goes in one bulk
+    load with the ontology and its entity graph (``ingest.load_into_empty``: what the usual way
+    writes, with no transaction, so the loader's compressed files stay as they are); the shard, or
+    None when that does not apply (several shards, a shard of another tool, too many quads, a shard
+    that does not parse: then the usual way loads it, and reports what is wrong with it)."""
+    import pyoxigraph as ox
+
+    from defkg.entities import ENTITY_GRAPH
+
+    shards = [f for f in files if _graphs_of(f) != [ENTITY_GRAPH]]
+    if len(shards) != 1 or not store.is_empty():
+        return None
+    shard = shards[0]
+    graphs = _graphs_of(shard)
+    if not shard.with_suffix(INDEX_SUFFIX).exists() or {ENTITY_GRAPH, _ingest.ONTOLOGY_GRAPH} & set(graphs):
+        return None
+    data = shard.read_bytes()
+    quads = data.count(b"\n") + (not data.endswith(b"\n") and bool(data))
+    if quads > BULK_QUADS:
+        return None
+    mentioned = ox.NamedNode(str(DK.mentionedAs))
+    forms: dict[str, set[tuple[str, str | None]]] = {}
+    try:
+        for q in ox.parse(data, format=ox.RdfFormat.N_QUADS):
+            if q.predicate == mentioned and isinstance(q.object, ox.Literal):
+                forms.setdefault(q.subject.value, set()).add((q.object.value, q.object.language or None))
+    except (SyntaxError, ValueError):
+        return None
+    return shard if _ingest.load_into_empty(store, [data], quads, forms, lenient=False) else None
 
 
 def _count_lines(path: Path) -> int:
