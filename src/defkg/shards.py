@@ -19,7 +19,9 @@ The entity graph (``defkg.entities``): article graphs only name the entities the
 own, a function of those forms. ``extract`` also writes ``entities.nq``, the entity graph of
 the extracted articles, so that the shards hold a whole dataset. ``load`` does not load it:
 the store describes the entities of what it loads again, from every article graph it holds
-(``Store.keeping_entities``), as ``ingest`` does.
+(``Store.keeping_entities``), as ``ingest`` does. Into an empty store, the one shard of an
+extract goes in one bulk load with the ontology and its entity graph, as ingest's first batch
+does (``_load_into_empty``: the store stays compressed; the same quads).
 
 The files are plain N-Quads: any RDF store's loader reads them too, e.g. a shared Oxigraph
 server's ``oxigraph load --location DIR --file shards/*.nq`` (``entities.nq`` included; the
