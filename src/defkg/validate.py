@@ -287,10 +287,24 @@ class _Shape:
     checks: list[Check] = field(default_factory=list)
     properties: list[_Shape] = field(default_factory=list)
 
+    # (per-value test or None, check) for each check, made on first use (the checks are complete
+    # once the shape is compiled): a per-value test stops at the first failing value
+    _tests: tuple[tuple[Callable[..., bool] | None, Check], ...] | None = None
+
     def conforms(self, idx: _Index, focus: Node) -> bool:
-        values = (focus,) if self.path is None else idx.values(focus, self.path)
-        for check in self.checks:
-            ok = getattr(check, "ok", None)  # a per-value test: stop at the first failing value
+        path = self.path
+        if path is None:
+            values: Collection[Node] = (focus,)
+        elif path.__class__ is tuple:
+            d = idx.pos.get(path[1])
+            values = d.get(focus, _EMPTY) if d else _EMPTY
+        else:
+            d = idx.spo.get(focus)
+            values = d.get(path, _EMPTY) if d else _EMPTY
+        tests = self._tests
+        if tests is None:
+            tests = self._tests = tuple((getattr(c, "ok", None), c) for c in self.checks)
+        for ok, check in tests:
             if ok is not None:
                 for v in values:
                     if not ok(idx, focus, v):
@@ -323,6 +337,24 @@ def _literal_ok(value: Node, datatype: Node) -> bool:
         return False
     actual = value.datatype or _XSD_STRING
     return actual == datatype and not getattr(value, "ill_typed", False)
+
+
+def _datatype_test(datatype: Node) -> Callable[[_Index, Node, Node], bool]:
+    """``_literal_ok`` for one ``sh:datatype``, with what depends on the datatype alone worked out
+    once and IRIs compared as strings (rdflib compares terms in Python)."""
+    if datatype == _LANG_STRING:
+        return lambda idx, f, v: isinstance(v, Literal) and v.language is not None
+    want = str(datatype)
+    plain = want == str(_XSD_STRING)
+
+    def ok(idx: _Index, f: Node, v: Node) -> bool:
+        if not isinstance(v, Literal) or v.language is not None:
+            return False
+        actual = v.datatype
+        same = plain if actual is None else str.__eq__(actual, want)
+        return bool(same) and not getattr(v, "ill_typed", False)
+
+    return ok
 
 
 _NODE_KINDS: dict[Node, Callable[[Node], bool]] = {
@@ -370,10 +402,10 @@ class _Compiler:
 
     def path(self, p: Node | None) -> Any:
         if isinstance(p, URIRef):
-            return p
+            return _canonical(p)
         inverse = self.one(p, SH.inversePath) if p is not None else None
         if isinstance(inverse, URIRef):
-            return ("^", inverse)
+            return ("^", _canonical(inverse))
         raise ValidationError(f"unsupported sh:path {p!r} (only IRIs and sh:inversePath IRI)")
 
     def checks(self, node: Node) -> list[Check]:
@@ -385,8 +417,8 @@ class _Compiler:
         if hi is not None:
             checks.append(_count(None, int(hi)))
         for dt in g.objects(node, SH.datatype):
-            checks.append(_each(lambda idx, f, v, dt=dt: _literal_ok(v, dt)))
-        for cls in g.objects(node, SH["class"]):
+            checks.append(_each(_datatype_test(dt)))
+        for cls in map(_canonical, g.objects(node, SH["class"])):
             checks.append(_each(lambda idx, f, v, c=cls: idx.is_instance(v, c)))
         for kind in g.objects(node, SH.nodeKind):
             checks.append(_each(lambda idx, f, v, t=_NODE_KINDS[kind]: t(v)))
@@ -418,6 +450,26 @@ class _Compiler:
             neg_shape = self.shape(neg)
             checks.append(_each(lambda idx, f, v, sub=neg_shape: not sub.conforms(idx, v)))
         return checks
+
+
+def _canonical(term: Node) -> Node:
+    """The vocabulary's own object for an IRI of a closed namespace (``DK.rank``, ``ORG.holds``...):
+    the graphs the builder makes use those, so a dict look-up of a path or class in the data's
+    index finds its key by identity instead of comparing terms in Python (rdflib's ``__eq__``)."""
+    from rdflib.namespace import FOAF, ORG, OWL, PROV, SKOS
+
+    from defkg.vocab import DK
+
+    if isinstance(term, URIRef):
+        for ns in (DK, RDF, RDFS, SKOS, FOAF, ORG, PROV, OWL, XSD):
+            base = str(ns._NS)
+            if term.startswith(base):
+                try:
+                    canonical = getattr(ns, term[len(base) :])
+                except (AttributeError, KeyError):
+                    return term
+                return canonical if canonical == term else term
+    return term
 
 
 def _py(term: Any) -> Any:
