@@ -97,7 +97,7 @@ class _Form:
 
 
 class _Node(dict[str, "_Node"]):
-    __slots__ = ("forms", "stem_lengths")
+    __slots__ = ("_stems", "forms", "stem_lengths")
 
     def __init__(self) -> None:
         super().__init__()
@@ -105,6 +105,22 @@ class _Node(dict[str, "_Node"]):
         # lengths of the keys of children that end a form which may take a suffix (longest
         # first): the only prefixes of a suffixed word worth looking up
         self.stem_lengths: tuple[int, ...] = ()
+        self._stems: dict[str, tuple[_Node, ...]] = {}
+
+    def stems(self, key: str) -> tuple[_Node, ...]:
+        """The children with forms that ``key`` continues with a suffix ("bakanlığı" for
+        "bakanlığından"), longest first; words recur, so each word is looked up once."""
+        found = self._stems.get(key)
+        if found is None:
+            if len(self._stems) > 200_000:  # bounded: a long ingest meets ever new words
+                self._stems.clear()
+            lowest = max(2, len(key) - _MAX_SUFFIX)
+            found = self._stems[key] = tuple(
+                c
+                for k in self.stem_lengths
+                if lowest <= k < len(key) and (c := self.get(key[:k])) is not None and c.forms
+            )
+        return found
 
     def index_stems(self) -> None:
         lengths = {len(k) for k, c in self.items() if any(f.entry.category in _SUFFIXABLE for f in c.forms)}
@@ -157,21 +173,12 @@ def find(tokens: tuple[Token, ...], lang: str) -> list[Match]:
             child = node.get(tok.key)
             # the Turkish suffix continuation of this word ("Bakanlığı" -> "Bakanlığından"), kept unless a
             # longer exact match follows
-            key = tok.key
-            if suffixes and tok.is_word and not tok.suffix:
-                n_key = len(key)
-                lowest = max(2, n_key - _MAX_SUFFIX)
-                for k in node.stem_lengths:
-                    if k >= n_key:
-                        continue
-                    if k < lowest:
+            if suffixes and node.stem_lengths and tok.is_word and not tok.suffix:
+                for c in node.stems(tok.key):
+                    ok = [f.entry for f in c.forms if _accept(f, tokens, i, j + 1, True)]
+                    if ok:
+                        best = (j + 1, ok)
                         break
-                    c = node.get(key[:k])
-                    if c is not None and c.forms:
-                        ok = [f.entry for f in c.forms if _accept(f, tokens, i, j + 1, True)]
-                        if ok:
-                            best = (j + 1, ok)
-                            break
             if child is None:
                 break
             node = child
