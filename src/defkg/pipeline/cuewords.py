@@ -11,6 +11,7 @@ over folded tokens, the longest phrase first and an exact word before a stem.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -172,10 +173,11 @@ class SentenceFacts:
         published: date | None = None,
     ) -> None:
         self.text, self.tokens, self.matches, self.sent_of, self.g = text, tokens, matches, sent_of, g
+        # sent_of never decreases: each sentence's tokens are one run
         self.spans: dict[int, range] = {}
         for i, s in enumerate(sent_of):
-            r = self.spans.get(s)
-            self.spans[s] = range(r.start if r else i, i + 1)
+            if s not in self.spans:
+                self.spans[s] = range(i, bisect.bisect_right(sent_of, s, i))
         # the matches of each sentence (the questions below are asked per sentence, many times)
         self.sent_matches: dict[int, list[Match]] = {}
         for m in matches:

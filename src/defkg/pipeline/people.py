@@ -698,10 +698,8 @@ def _corefer(c: _Ctx, found: list[PersonMention], taken: set[int]) -> list[Perso
     toks = c.tokens
     surnames = {_surname(q.key): q for q in full}
     for i, t in enumerate(toks):
-        if i in taken or not t.is_word or not (t.is_cap or t.is_upper) or i in c.covering:
-            continue
-        known = surnames.get(t.key)
-        if known is None:
+        known = surnames.get(t.key)  # first: most words are nobody's surname
+        if known is None or i in taken or not t.is_word or not (t.is_cap or t.is_upper) or i in c.covering:
             continue
         out.append(
             replace(
