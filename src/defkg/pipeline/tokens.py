@@ -10,8 +10,8 @@ last word of a common-noun form may carry a Turkish suffix without an apostrophe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from defkg.gazetteer import Entry, load
@@ -74,13 +74,15 @@ class Match:
     entries: tuple[Entry, ...]
     char_start: int
     char_end: int
+    # the first entry of each category: every match is asked (find_dates asks each for a month), so it
+    # is made with the match rather than through a cached_property, whose first read takes a lock
+    _by_category: dict[str, Entry] = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def _by_category(self) -> dict[str, Entry]:
+    def __post_init__(self) -> None:
         out: dict[str, Entry] = {}
         for e in self.entries:
             out.setdefault(e.category, e)
-        return out
+        object.__setattr__(self, "_by_category", out)
 
     def first(self, category: str) -> Entry | None:
         return self._by_category.get(category)
