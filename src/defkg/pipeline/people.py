@@ -20,6 +20,20 @@ PREPOSITIONS = frozenset(grammar("preposition"))
 DIPLOMATIC = ("ambassador", "consul", "attache", "charge")
 POST_TITLE = frozenset({"acting", "former", "retired"})  # cues that may stand between a title and the name
 OUR = grammar("our")
+CONJUNCTION = frozenset(grammar("conjunction"))  # "and", "ve"
+COMITATIVE = frozenset(grammar("comitative"))  # "A ile B"
+PAIR_JOINER = frozenset(grammar("pair-joiner"))  # "A and B"
+TITLE_OF = frozenset(grammar("title-of"))  # "Minister X of Japan"
+ACCREDITED_TO = frozenset(grammar("accredited-to"))  # "Ambassador of France to India"
+TITLE_STATE_LINK = frozenset(grammar("title-state-link"))  # "Ambassador of Japan to Malaysia"
+STATE_NAME_WORDS = frozenset(grammar("state-name-word"))  # "of the Republic of the Philippines"
+DEFINITE_ARTICLE = frozenset(grammar("definite-article"))
+NOT_IN_TITLE = frozenset({*grammar("article"), *grammar("demonstrative")})  # a capitalised "The", "Bu"
+NEXT_PERSON = CONJUNCTION | frozenset(grammar("disjunction"))  # "A, and B": not an apposition
+APPOSITION_LINKS = frozenset({*grammar("apposition-link"), "&", ")"})  # "Chief of the Defence Staff"
+APPOSED_NAME_END = frozenset({",", ".", ";", *PAIR_JOINER})
+PAIR = CONJUNCTION | COMITATIVE  # "A and B", "A ile B"
+TITLE_TAIL = STATE_NAME_WORDS | TITLE_STATE_LINK  # "of the Republic of", "to"
 
 
 @dataclass(frozen=True)
@@ -255,11 +269,11 @@ def _left_chain(c: _Ctx, start: int, taken: set[int], after_honorific: bool) -> 
             break  # a spaced dash ("RAWALPINDI – General ...") ends the phrase
         before = c.covering.get(j - 1) if j else None
         if (
-            t.key in ("and", "ve")
+            t.key in CONJUNCTION
             and before is not None
             and before.has("state")
             and before.start > 0
-            and toks[before.start - 1].key == "of"
+            and toks[before.start - 1].key in TITLE_OF
         ):
             break  # "Minister X of Japan and Australian Minister Y": Japan is X's
         if t.key == "," and comma_ok and j > 0:
@@ -285,7 +299,7 @@ def _left_chain(c: _Ctx, start: int, taken: set[int], after_honorific: bool) -> 
             t.key in CONNECTORS
             or (t.base.isdigit() and len(t.base) <= 2)
             or t.key == "."
-            or (t.is_word and t.is_cap and t.key not in ("bu", "the", "a", "an"))
+            or (t.is_word and t.is_cap and t.key not in NOT_IN_TITLE)
         ):
             j -= 1
             if t.is_word or t.base.isdigit():
@@ -310,7 +324,7 @@ def _right_chain(c: _Ctx, end: int) -> list[Match]:
         return []
     chain: list[Match] = []
     j = end + 1
-    if j < n and toks[j].key in ("and", "or", "ve"):
+    if j < n and toks[j].key in NEXT_PERSON:
         return []  # "A, and Germany's Chief of Defence B": the next person, not an apposition
     sent = c.sent_of[end]
     while j < n and c.sent_of[j] == sent:
@@ -330,7 +344,7 @@ def _right_chain(c: _Ctx, end: int) -> list[Match]:
             if close is not None:
                 j = close + 1  # "(M)", "(GHQ)"
                 continue
-        if t.key in ("of", "the", "and", "for", "&", ")"):
+        if t.key in APPOSITION_LINKS:
             j += 1
             continue
         if t.is_word and t.is_cap and (t.key in c.g.name_stop or any(mm.has("title") for mm in chain)):
@@ -360,7 +374,7 @@ def _state_from_chain(chain: list[Match], c: _Ctx) -> tuple[str | None, str | No
     for m in sorted(chain, key=lambda m: m.start):
         e = m.first("state")
         if e is not None and e.kind in ("name", "adjective", ""):
-            if m.start and c.tokens[m.start - 1].key == "to":
+            if m.start and c.tokens[m.start - 1].key in ACCREDITED_TO:
                 accredited_to = e.key  # "Ambassador of France to India"
                 continue
             states.append((e.key, c.tokens[m.end - 1].suffix in GENITIVE))
@@ -385,14 +399,14 @@ def _is_trigger(m: Match) -> bool:
 def _after_title(c: _Ctx, m: Match, ends: dict[int, Match]) -> bool:
     """A state closing a title: "Secretary of National Defense of the Republic of the Philippines NAME",
     "Ambassador to Azerbaijan NAME", "Ambassador of Türkiye to Azerbaijan NAME"."""
-    if m.start > 1 and c.tokens[m.start - 1].key == "to":
+    if m.start > 1 and c.tokens[m.start - 1].key in ACCREDITED_TO:
         prev = ends.get(m.start - 1)
         if prev is not None and (prev.has("title") or (prev.has("state") and _after_title(c, prev, ends))):
             return True
     j = m.start
-    while j > 0 and c.tokens[j - 1].key in ("of", "the", "republic"):
+    while j > 0 and c.tokens[j - 1].key in STATE_NAME_WORDS:
         j -= 1
-    if j == m.start or j == 0 or c.tokens[j].key != "of":
+    if j == m.start or j == 0 or c.tokens[j].key not in TITLE_OF:
         return False
     prev = ends.get(j)
     return (prev is not None and prev.has("title")) or c.tokens[j - 1].is_cap
@@ -403,9 +417,9 @@ def _apposed_name(c: _Ctx, m: Match, starts: dict[int, Match]) -> tuple[int, int
     Takahashi,": a title (of a state, to a state), a comma, then the name and a stop."""
     toks, j = c.tokens, m.end
     for _ in range(2):
-        if j + 1 >= len(toks) or toks[j].key not in ("to", "of"):
+        if j + 1 >= len(toks) or toks[j].key not in TITLE_STATE_LINK:
             break
-        k = j + 2 if toks[j + 1].key == "the" else j + 1  # "of the United Kingdom"
+        k = j + 2 if toks[j + 1].key in DEFINITE_ARTICLE else j + 1  # "of the United Kingdom"
         if starts.get(k) is None or not starts[k].has("state"):
             break
         j = starts[k].end
@@ -415,7 +429,7 @@ def _apposed_name(c: _Ctx, m: Match, starts: dict[int, Match]) -> tuple[int, int
     if run is None or c.covering.get(j + 1) is not None:
         return None
     end = run[1]
-    if end < len(toks) and toks[end].key not in (",", ".", ";", "and"):
+    if end < len(toks) and toks[end].key not in APPOSED_NAME_END:
         return None
     return run
 
@@ -520,7 +534,7 @@ def _co_chairs(c: _Ctx, found: list[PersonMention]) -> list[PersonMention]:
             continue
         # "A and Permanent Secretary (Defence), Singapore Mr B": the second one's post may stand between
         between = c.tokens[prev.end : max(cur.start, prev.end)]
-        if not between or between[0].key not in ("and", "ve", "ile") or len(between) > 12:
+        if not between or between[0].key not in PAIR or len(between) > 12:
             continue
         covered = [c.covering.get(t.position) for t in between]
         if any(e.category in ("kind", "cue") for m in covered if m is not None for e in m.entries):
@@ -597,7 +611,7 @@ def _mention(
     if chain[0].has("state") and not chain[0].has("title"):
         # "Secretary of National Defense of the Republic of the Philippines NAME"
         t_start, t_end = leftmost, chain[0].start
-        while t_end > t_start and toks[t_end - 1].key in ("of", "the", "republic", "to"):
+        while t_end > t_start and toks[t_end - 1].key in TITLE_TAIL:
             t_end -= 1
     title_text = None
     if titles == (COUNTERPART,):
