@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from defkg.gazetteer import Gazetteer
+from defkg.gazetteer import Gazetteer, grammar
 from defkg.model import AgreementFact, Article, ExerciseFact, MeetingFact, Person
 from defkg.pipeline.cuewords import (
     Cue,
@@ -34,12 +34,15 @@ from defkg.pipeline.cuewords import (
 )
 from defkg.pipeline.dates import DateMention
 from defkg.pipeline.exercises import find_exercises
-from defkg.pipeline.people import PersonMention
+from defkg.pipeline.people import CONJUNCTION, PAIR_JOINER, PersonMention
 from defkg.pipeline.tokens import Match, Token
 from defkg.textnorm import fold
 
 RECALLED_AFTER = timedelta(days=60)  # signed this long before publication: recalled, not reported
 _CLOSE = frozenset({",", ".", ";", ":", "(", ")", '"', "“", "”", "‘", "’", "'", "«", "»", "—", "–"})
+NAME_JOINER = frozenset(grammar("name-joiner"))  # lowercase inside a capitalised Turkish title: "ve"
+PLACE_PREPOSITIONS = frozenset(grammar("place-preposition"))  # "... in Ankara": the subject ends
+ARTICLES = frozenset(grammar("article"))  # "and the ...": a new subject
 
 
 class Engagements(NamedTuple):
@@ -203,7 +206,7 @@ def _mention(n: Cue, s: int, states: list[str], facts: SentenceFacts, cs: list[C
     limit = 12 if lang == "tr" and head_cap else 7
     while b - 1 >= span.start and n.start - (b - 1) <= limit:
         t = tokens[b - 1]
-        joins = t.key in ("ve", "and") and (
+        joins = t.key in CONJUNCTION and (
             b - 2 >= span.start
             and tokens[b - 2].is_word
             and (tokens[b - 2].is_cap or (lang != "tr" and b - 2 not in boundary))
@@ -211,16 +214,16 @@ def _mention(n: Cue, s: int, states: list[str], facts: SentenceFacts, cs: list[C
         if (b - 1 in boundary and not joins) or t.suffix:
             break
         if t.is_word:
-            if lang == "tr" and head_cap and not (t.is_cap or t.base.isdigit()) and t.key != "ve":
+            if lang == "tr" and head_cap and not (t.is_cap or t.base.isdigit()) and t.key not in NAME_JOINER:
                 break
             if lang == "tr" and not head_cap and t.is_cap:
                 break  # "Bakanlar anlaşmayı imzaladı": the sentence's subject, not the title
-            if t.key in ("ve", "and") and not joins:
+            if t.key in CONJUNCTION and not joins:
                 break
         elif t.key not in ("-", ",", "(", ")") or (t.key == "," and not (lang == "tr" and head_cap)):
             break
         b -= 1
-    while b < n.start and (not tokens[b].is_word or tokens[b].key in ("ve", "and")):
+    while b < n.start and (not tokens[b].is_word or tokens[b].key in CONJUNCTION):
         b += 1
     e = n.end
     subject = None
@@ -236,13 +239,13 @@ def _mention(n: Cue, s: int, states: list[str], facts: SentenceFacts, cs: list[C
                 k < span.stop
                 and k - f <= 18
                 and tokens[k].key not in _CLOSE - {"(", ")"}
-                and not (tokens[k].key in ("in", "on", "at") and k + 1 < span.stop and tokens[k + 1].is_cap)
+                and not (tokens[k].key in PLACE_PREPOSITIONS and k + 1 < span.stop and tokens[k + 1].is_cap)
                 and (
                     k not in stops
                     or (
-                        tokens[k].key == "and"
+                        tokens[k].key in PAIR_JOINER
                         and k - f > 1
-                        and not (k + 1 < span.stop and tokens[k + 1].key in ("a", "an", "the"))
+                        and not (k + 1 < span.stop and tokens[k + 1].key in ARTICLES)
                     )
                 )
                 and not any(c.start == k and c.role in ("signed", "noun") for c in cs)
