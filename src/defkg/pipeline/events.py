@@ -28,7 +28,15 @@ from defkg.model import (
 )
 from defkg.pipeline.agreements import engagements
 from defkg.pipeline.dates import DateMention, find_dates, publication_date
-from defkg.pipeline.people import GENITIVE, PersonMention, find_people
+from defkg.pipeline.people import (
+    COMITATIVE,
+    CONJUNCTION,
+    DEFINITE_ARTICLE,
+    GENITIVE,
+    PAIR_JOINER,
+    PersonMention,
+    find_people,
+)
 from defkg.pipeline.tokens import Match, Token, find, tokenize
 from defkg.textnorm import fold
 
@@ -69,6 +77,9 @@ PERFECT = frozenset(grammar("perfect"))  # "had met": an earlier event
 PERFECT_PARTICIPLES = frozenset(grammar("perfect-participle"))
 PERFECT_ADVERBS = frozenset(grammar("perfect-adverb"))
 PREPOSITIONS = frozenset(grammar("preposition"))  # "In 2018, ..."
+PAIR_OPENER = frozenset(grammar("pair-opener"))  # "between X and Y"
+STATE_PAIR = frozenset({"-", *COMITATIVE})  # "X ile Y", "X-Y"
+IN_LIST = frozenset({",", ";", *CONJUNCTION, *DEFINITE_ARTICLE})  # "A, B and the C"
 GATHERING_REACH = 4  # tokens between an international body's name and its gathering's meeting word
 CUE_REACH = 4  # tokens between a "planned"/"recalled" cue and the meeting word it qualifies
 
@@ -392,7 +403,7 @@ class _Meetings:
             if (
                 nxt is not None
                 and m.end + 1 < len(toks)
-                and (nxt.key in ("-", "ile") or (nxt.key == "and" and prev == "between"))
+                and (nxt.key in STATE_PAIR or (nxt.key in PAIR_JOINER and prev in PAIR_OPENER))
             ):
                 other = next((mm for mm in self.matches if mm.start == m.end + 1 and mm.has("state")), None)
                 if other is not None:
@@ -520,7 +531,7 @@ class _Meetings:
         if sentence is not None and self.tokens[max(prev.chain_start, 0)].start <= sentence.start:
             return False  # the sentence's subject, set off by a comma
         between = self.tokens[prev.end : max(cur.chain_start, prev.end)]
-        return all(t.key in (",", "ve", "and", ";", "the") for t in between) and len(between) <= 3
+        return all(t.key in IN_LIST for t in between) and len(between) <= 3
 
     # -- the meeting ----------------------------------------------------------------------------------
     def kind(self, sents: list[_Sent], label: str | None = None) -> str:
