@@ -12,6 +12,9 @@ from defkg.gazetteer import grammar
 from defkg.pipeline.tokens import Match, Token
 
 RANGE_WORDS = frozenset({"-", *grammar("range")})
+RELDAY_PAIR = frozenset(
+    {"-", *grammar("conjunction"), *grammar("comitative")}
+)  # "bugün ve yarın", "today and tomorrow"
 _NUMERIC = re.compile(r"\b(\d{1,2})([./-])(\d{1,2})\2(\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
@@ -135,7 +138,7 @@ def find_dates(
                 prev is not None
                 and prev.kind == "relative"
                 and prev.start
-                and text[prev.char_end : m.char_start].strip().lower() in ("ve", "and", "ile", "-")
+                and text[prev.char_end : m.char_start].strip().lower() in RELDAY_PAIR
             ):
                 out[-1] = DateMention(
                     prev.char_start, m.char_end, min(prev.start, d), max(prev.end or d, d), True, "relative"
