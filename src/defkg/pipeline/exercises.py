@@ -18,15 +18,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from defkg.gazetteer import Gazetteer
+from defkg.gazetteer import Gazetteer, grammar
 from defkg.model import Article, ExerciseFact
 from defkg.pipeline.cuewords import Cue, SentenceFacts, by_sentence, find_cues, is_dateline, old_year
 from defkg.pipeline.dates import DateMention
 from defkg.textnorm import fold
 
 _QUOTES = frozenset({'"', "“", "”", "‘", "’", "'", "«", "»"})
-_UNTIL = frozenset({"until", "till", "through", "to", "kadar", "dek", "-"})
-_NAME_NOISE = frozenset({"exercise", "exercises", "tatbikat", "tatbikati", "tatbikatlari", "drills", "drill"})
+_UNTIL = frozenset({"-", *grammar("until")})
+_END_BEFORE = frozenset(grammar("end-preposition"))  # "until Friday"
+_END_AFTER = frozenset(grammar("end-postposition"))  # "cumaya kadar"
+_NAME_NOISE = frozenset(grammar("exercise-noise"))
+_NOUNS = frozenset(grammar("exercise-noun"))  # "the joint exercise Union Shield"
+_TITLE = frozenset(grammar("exercise-title"))  # "Exercise Sampriti"
 
 
 @dataclass
@@ -166,16 +170,16 @@ def _name(n: Cue, s: int, facts: SentenceFacts, cs: list[Cue], lang: str) -> str
     head = tokens[n.end - 1]
     first = tokens[n.start]
     # "Exercise Sampriti", "Exercise Cope Thunder 24"
-    if lang != "tr" and first.is_cap and first.key == "exercise" and n.end == n.start + 1:
+    if lang != "tr" and first.is_cap and first.key in _TITLE and n.end == n.start + 1:
         e = run_forward(n.end)
         if e > n.end:
             return written(n.start, e)
     # "the joint exercise Union Shield": a capitalised run right after the noun, not a state, date or place
-    if lang != "tr" and head.key in ("exercise", "exercises", "drills", "drill", "manoeuvres", "maneuvers"):
+    if lang != "tr" and head.key in _NOUNS:
         e = run_forward(n.end)
         known = {k for m in facts.matches if n.end <= m.start < e for k in range(m.start, m.end)}
         if e > n.end and not any(i in known for i in range(n.end, e)) and not facts.title_case(s):
-            return written(n.start if first.is_cap and first.key == "exercise" else n.end, e)
+            return written(n.start if first.is_cap and first.key in _TITLE else n.end, e)
     # "the Joint Sea-2024 naval drills", "Anadolu Kartalı-2024 tatbikatı": a run with a number or hyphen
     b = run_back(n.start)
     numbered = any(t.base.isdigit() or t.key == "-" for t in tokens[b : n.start])
@@ -301,7 +305,7 @@ def _dates(grp: _Group, facts: SentenceFacts) -> tuple[date | None, date | None,
             last = facts.token_at(d.char_end - 1)
             before = tokens[first - 1].key if first > 0 else ""
             after = tokens[last + 1].key if last + 1 < len(tokens) else ""
-            if before in ("until", "till", "through") or after in ("kadar", "dek"):
+            if before in _END_BEFORE or after in _END_AFTER:
                 if d.kind == "weekday" and d.start and published:
                     # "until Friday": the coming Friday (a weekday resolves to the past by default)
                     ends.append(published + timedelta(days=(d.start.weekday() - published.weekday()) % 7))
