@@ -19,12 +19,14 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from defkg.gazetteer import Gazetteer, forms, read_tsv
+from defkg.gazetteer import Gazetteer, forms, grammar, read_tsv
 from defkg.pipeline.dates import DateMention
 from defkg.pipeline.people import PersonMention
 from defkg.pipeline.tokens import Match, Token, tokenize
 from defkg.textnorm import fold
 
+_STATE_WHERE = frozenset(grammar("state-where"))  # "in Turkey"
+_PLACE_WHERE = frozenset(grammar("place-where"))  # "in London", "at Incirlik"
 _DATELINE_BEFORE = re.compile(r"^\s*(?:[A-ZÇĞİÖŞÜ][\w.'’ -]{0,40},\s*)?$")
 
 
@@ -229,7 +231,7 @@ class SentenceFacts:
                 continue
             suffix = self.tokens[m.end - 1].suffix
             prev = self.tokens[m.start - 1].key if m.start else ""
-            if (suffix[:2] in ("da", "de", "ta", "te") and not suffix.endswith("ki")) or prev == "in":
+            if (suffix[:2] in ("da", "de", "ta", "te") and not suffix.endswith("ki")) or prev in _STATE_WHERE:
                 return e.key
         return None
 
@@ -249,7 +251,7 @@ class SentenceFacts:
             # attribute) does not say where
             located = (
                 suffix[:2] in ("da", "de", "ta", "te")
-                or prev in ("in", "at")
+                or prev in _PLACE_WHERE
                 or (len(nxt) == 2 and nxt[0].key == "/" and nxt[1].suffix[:2] in ("da", "de", "ta", "te"))
             )
             if not located:
