@@ -328,20 +328,10 @@ class _Shape:
                 prop.validate(idx, value, out)
 
 
-def _literal_ok(value: Node, datatype: Node) -> bool:
-    if not isinstance(value, Literal):
-        return False
-    if datatype == _LANG_STRING:
-        return value.language is not None
-    if value.language is not None:
-        return False
-    actual = value.datatype or _XSD_STRING
-    return actual == datatype and not getattr(value, "ill_typed", False)
-
-
 def _datatype_test(datatype: Node) -> Callable[[_Index, Node, Node], bool]:
-    """``_literal_ok`` for one ``sh:datatype``, with what depends on the datatype alone worked out
-    once and IRIs compared as strings (rdflib compares terms in Python)."""
+    """The per-value test of one ``sh:datatype``: a literal of that datatype (``rdf:langString``: a
+    language-tagged one; ``xsd:string``: also a plain one), well-formed; what depends on the datatype
+    alone is worked out once, and IRIs are compared as strings (rdflib compares terms in Python)."""
     if datatype == _LANG_STRING:
         return lambda idx, f, v: isinstance(v, Literal) and v.language is not None
     want = str(datatype)
