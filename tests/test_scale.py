@@ -330,3 +330,23 @@ def test_the_first_load_is_refused_past_one_load_or_into_a_store_in_use(tmp_path
         assert len(st) == 1
         with pytest.raises(StoreError, match="not empty"):
             st.load_first([nq], 1)
+
+
+def test_a_store_made_by_the_library_gets_the_same_first_load(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``defkg.open`` creates an empty store (no transaction), so the library's first ingest takes
+    the same one-load way as the command's, with the same quads."""
+    import defkg
+    from defkg import entities
+
+    calls: list[int] = []
+    real = entities.refresh
+    monkeypatch.setattr(entities, "refresh", lambda *a, **k: (calls.append(1), real(*a, **k))[1])
+    kg = defkg.open(tmp_path / "lib")
+    with Store(tmp_path / "lib", read_only=True) as st:
+        assert st.is_empty()
+    kg.ingest([corpus / "txt"], jobs=1)
+    assert calls == []
+    ingest([corpus / "txt"], tmp_path / "cmd", jobs=1)
+    assert _graphs(tmp_path / "lib") == _graphs(tmp_path / "cmd")

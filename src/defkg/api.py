@@ -324,11 +324,9 @@ class KnowledgeGraph:
         if read_only or not create:
             Store(self.path, read_only=True).close()  # StoreError if there is no store
         elif not (self.path / "CURRENT").exists():
-            from defkg.ingest import ONTOLOGY_GRAPH, ensure_ontology
-
-            with Store(self.path) as st:
-                if ONTOLOGY_GRAPH not in st.graphs():
-                    ensure_ontology(st)
+            # an empty store: the first ingest writes the ontology with its first batch, in one
+            # bulk load (``ingest.write_first_batch``: the store then stays compressed)
+            Store(self.path).close()
 
     def __repr__(self) -> str:
         mode = "read-only" if self.read_only else "read-write"
