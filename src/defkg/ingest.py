@@ -282,17 +282,21 @@ class _Writer:
                 continue  # drain: the parent stops at its next put
             batch, triples = item
             try:
-                if not (self.fresh and write_first_batch(self.store, batch)):
-                    if self.fresh:
-                        ensure_ontology(self.store)
-                    write_batch(self.store, batch)
-                self.fresh = False
+                self._write(batch)
                 self.unflushed += triples
                 if self.unflushed >= FLUSH_TRIPLES:
                     self.store.flush()
                     self.unflushed = 0
             except BaseException as e:  # handed to the parent thread
                 self.error = e
+
+    def _write(self, batch: list[tuple[str, Payload]]) -> None:
+        if self.fresh:  # the first batch into an empty store: in one load with the ontology if it can
+            self.fresh = False
+            if write_first_batch(self.store, batch):
+                return
+            ensure_ontology(self.store)
+        write_batch(self.store, batch)
 
     def put(self, batch: list[tuple[str, Payload]], triples: int) -> None:
         """Queue ``batch`` ((graph IRI, payload) pairs holding ``triples`` triples) for writing."""

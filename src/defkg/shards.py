@@ -293,35 +293,29 @@ def load(
 
     ``optimize``: compact the store at the end (default: when the load made at least a quarter of
     its data files, as ``ingest`` does)."""
+    from defkg.entities import ENTITY_GRAPH
+
     files = shard_files(paths)
     report = ShardReport()
     with Store(store_path, wait=wait) as store:
         before = store.disk_bytes()
-        first = _load_into_empty(store, files)
+        # each shard's graphs, read once (from its index, or by parsing a shard of another tool);
+        # the entity graph's shard is left out: the store describes the entities of what it loads
+        shards = [(f, g) for f in files if (g := _graphs_of(f)) != [ENTITY_GRAPH]]
+        first = _load_into_empty(store, shards)
         if _ingest.ONTOLOGY_GRAPH not in store.graphs():
             _ingest.ensure_ontology(store)
-        from defkg.entities import ENTITY_GRAPH
-
-        for shard in files:
-            graphs = _graphs_of(shard)
-            if graphs == [ENTITY_GRAPH]:
-                continue  # the store describes the entities of what it loads itself
-            if shard == first:
-                report.articles += len(graphs)
-                report.quads += _count_lines(shard)
-                report.shards.append(shard)
-                if progress:
-                    progress(shard)
-                continue
-            old = {g for g in graphs if store.has_graph(g)}
-            with store.keeping_entities(graphs, existing=bool(old)):  # the entity graph follows
-                if not old:
-                    store.bulk_load_file(shard)
-                else:  # a re-load: those graphs are replaced in one transaction, the others bulk-loaded
-                    picked, rest = _split_by_graph(shard, old)
-                    if rest:
-                        store.bulk_load_nquads(b"".join(rest))
-                    store.replace_graphs((g, "".join(lines)) for g, lines in picked.items())
+        for shard, graphs in shards:
+            if shard != first:
+                old = {g for g in graphs if store.has_graph(g)}
+                with store.keeping_entities(graphs, existing=bool(old)):  # the entity graph follows
+                    if not old:
+                        store.bulk_load_file(shard)
+                    else:  # a re-load: those graphs are replaced in one transaction, the others bulk-loaded
+                        picked, rest = _split_by_graph(shard, old)
+                        if rest:
+                            store.bulk_load_nquads(b"".join(rest))
+                        store.replace_graphs((g, "".join(lines)) for g, lines in picked.items())
             report.articles += len(graphs)
             report.quads += _count_lines(shard)
             report.shards.append(shard)
@@ -333,21 +327,20 @@ def load(
     return report
 
 
-def _load_into_empty(store: Store, files: list[Path]) -> Path | None:
-    """Into an empty store, the one shard of article graphs that ``extract`` wrote goes in one bulk
-    load with the ontology and its entity graph (``ingest.load_into_empty``: what the usual way
-    writes, with no transaction, so the loader's compressed files stay as they are); the shard, or
-    None when that does not apply (several shards, a shard of another tool, too many quads, a shard
-    that does not parse: then the usual way loads it, and reports what is wrong with it)."""
+def _load_into_empty(store: Store, shards: list[tuple[Path, list[str]]]) -> Path | None:
+    """Into an empty store, the one shard of article graphs that ``extract`` wrote ((shard, its
+    graphs)) goes in one bulk load with the ontology and its entity graph (``ingest.load_into_empty``:
+    what the usual way writes, with no transaction, so the loader's compressed files stay as they
+    are); the shard, or None when that does not apply (several shards, a shard of another tool, too
+    many quads, a shard that does not parse: then the usual way loads it, and reports what is wrong
+    with it)."""
     import pyoxigraph as ox
 
     from defkg.entities import ENTITY_GRAPH
 
-    shards = [f for f in files if _graphs_of(f) != [ENTITY_GRAPH]]
     if len(shards) != 1 or not store.is_empty():
         return None
-    shard = shards[0]
-    graphs = _graphs_of(shard)
+    shard, graphs = shards[0]
     if not shard.with_suffix(INDEX_SUFFIX).exists() or {ENTITY_GRAPH, _ingest.ONTOLOGY_GRAPH} & set(graphs):
         return None
     data = shard.read_bytes()

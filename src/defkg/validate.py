@@ -287,24 +287,13 @@ class _Shape:
     checks: list[Check] = field(default_factory=list)
     properties: list[_Shape] = field(default_factory=list)
 
-    # (per-value test or None, check) for each check, made on first use (the checks are complete
-    # once the shape is compiled): a per-value test stops at the first failing value
-    _tests: tuple[tuple[Callable[..., bool] | None, Check], ...] | None = None
+    # (its per-value test or None, the check) for each check, made with them by the compiler: a
+    # per-value test stops at the first failing value
+    tests: tuple[tuple[Callable[..., bool] | None, Check], ...] = ()
 
     def conforms(self, idx: _Index, focus: Node) -> bool:
-        path = self.path
-        if path is None:
-            values: Collection[Node] = (focus,)
-        elif path.__class__ is tuple:
-            d = idx.pos.get(path[1])
-            values = d.get(focus, _EMPTY) if d else _EMPTY
-        else:
-            d = idx.spo.get(focus)
-            values = d.get(path, _EMPTY) if d else _EMPTY
-        tests = self._tests
-        if tests is None:
-            tests = self._tests = tuple((getattr(c, "ok", None), c) for c in self.checks)
-        for ok, check in tests:
+        values = (focus,) if self.path is None else idx.values(focus, self.path)
+        for ok, check in self.tests:
             if ok is not None:
                 for v in values:
                     if not ok(idx, focus, v):
@@ -385,6 +374,7 @@ class _Compiler:
         for kind, key in _TARGETS.items():
             s.targets += [(key, t) for t in self.g.objects(node, kind)]
         s.checks = self.checks(node)
+        s.tests = tuple((getattr(c, "ok", None), c) for c in s.checks)
         s.properties = [self.shape(p) for p in self.g.objects(node, SH.property)]
         if not s.message:
             s.message = "does not conform to " + str(node)
