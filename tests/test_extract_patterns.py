@@ -382,6 +382,24 @@ def test_sentence_split(text: str, lang: str, pieces: int) -> None:
     assert len(split(text, lang)) == pieces
 
 
+@pytest.mark.parametrize("lang", ["en", "tr"])
+def test_abbreviations_come_from_the_language_files(lang: str) -> None:
+    """Every abbreviation of ``lang/<lang>/abbreviations.tsv`` keeps its full stop inside a sentence
+    (and a word that is not one ends it), so the list lives in the data file alone."""
+    from importlib import resources
+    from pathlib import Path
+
+    from defkg.gazetteer import forms, read_tsv
+    from defkg.pipeline.sentences import split
+
+    path = Path(str(resources.files("defkg"))) / "lang" / lang / "abbreviations.tsv"
+    words = [f for r in read_tsv(path) for f in forms(r["forms"])]
+    assert len(words) >= 10
+    for w in words:
+        assert len(split(f"They saw {w}. Kaya on Monday.", lang)) == 1, w
+    assert len(split("They saw Kaya. Kaya left on Monday.", lang)) == 2
+
+
 @pytest.mark.parametrize(
     ("text", "lang"),
     [
@@ -415,3 +433,39 @@ def test_central_military_commission_is_a_body_and_its_titles_offices() -> None:
     (zhang,) = [p.person for m in ex.meetings for p in m.participants if p.person.name == "Zhang Youxia"]
     assert zhang.title == "Vice Chairman of the Central Military Commission"
     assert zhang.organization is not None and zhang.organization.key == "chn-cmc"
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # the locative ending says where they met; the relative "-ki" after it names an attribute
+        (
+            "Milli Savunma Bakanı Yaşar Güler, İngiltere Savunma Bakanı John Healey ile 3 Mart 2025 "
+            "tarihinde Londra'da bir araya geldi. Görüşmede savunma sanayii ele alındı.",
+            "london",
+        ),
+        (
+            "Milli Savunma Bakanı Yaşar Güler, İngiltere Savunma Bakanı John Healey ile 3 Mart 2025 "
+            "tarihinde Londra'daki büyükelçilikte bir araya geldi. Görüşmede savunma sanayii ele alındı.",
+            None,
+        ),
+        # "in London" says where; the English genitive ("London's ministry") does not
+        (
+            "Defence Minister Yasar Guler met UK Defence Secretary John Healey in London on 3 March 2025. "
+            "They discussed the defence industry.",
+            "london",
+        ),
+        (
+            "Defence Minister Yasar Guler met UK Defence Secretary John Healey on 3 March 2025. "
+            "London's defence ministry said they discussed the defence industry.",
+            None,
+        ),
+    ],
+)
+def test_where_a_meeting_is_held_by_case_endings(text: str, place: str | None) -> None:
+    """The grammar roles ``locative``, ``relative`` (``lang/tr/grammar.tsv``) and the English
+    ``genitive`` decide whether a named place is where the meeting was held."""
+    from defkg.pipeline import extract, reader
+
+    (meeting,) = extract(reader.read_text(text, source="where.txt")).meetings
+    assert (meeting.place.key if meeting.place else None) == place

@@ -158,13 +158,13 @@ def official_state(key: tuple[str, ...], year: int | None = None) -> str | None:
 
 
 @cache
-def grammar(role: str) -> tuple[str, ...]:
-    """Forms of one grammatical role (``lang/*/grammar.tsv``) in either language, longest first: the
-    pipeline reads Turkish case endings and English joining words alike."""
+def grammar(role: str, lang: str | None = None) -> tuple[str, ...]:
+    """Forms of one grammatical role (``lang/*/grammar.tsv``) in either language (or in ``lang``
+    only), longest first: the pipeline reads Turkish case endings and English joining words alike."""
     found = {
         f
-        for lang in LANGUAGES
-        for r in read_tsv(_root() / "lang" / lang / "grammar.tsv")
+        for language in (LANGUAGES if lang is None else (lang,))
+        for r in read_tsv(_root() / "lang" / language / "grammar.tsv")
         if r["role"] == role
         for f in forms(r["forms"])
     }

@@ -26,6 +26,8 @@ from defkg.pipeline.tokens import Match, Token, tokenize
 from defkg.textnorm import fold
 
 _STATE_WHERE = frozenset(grammar("state-where"))  # "in Turkey"
+_LOCATIVE = grammar("locative")  # "Türkiye'de", "Londra'da"
+_RELATIVE = grammar("relative")  # "Londra'daki": the one in London (an attribute), not where
 _PLACE_WHERE = frozenset(grammar("place-where"))  # "in London", "at Incirlik"
 _DATELINE_BEFORE = re.compile(r"^\s*(?:[A-ZÇĞİÖŞÜ][\w.'’ -]{0,40},\s*)?$")
 
@@ -231,7 +233,7 @@ class SentenceFacts:
                 continue
             suffix = self.tokens[m.end - 1].suffix
             prev = self.tokens[m.start - 1].key if m.start else ""
-            if (suffix[:2] in ("da", "de", "ta", "te") and not suffix.endswith("ki")) or prev in _STATE_WHERE:
+            if (suffix.startswith(_LOCATIVE) and not suffix.endswith(_RELATIVE)) or prev in _STATE_WHERE:
                 return e.key
         return None
 
@@ -243,16 +245,16 @@ class SentenceFacts:
             if e is None:
                 continue
             suffix = self.tokens[m.end - 1].suffix
-            if suffix.endswith("ki"):
+            if suffix.endswith(_RELATIVE):
                 continue
             prev = self.tokens[m.start - 1].key if m.start else ""
             nxt = self.tokens[m.end : m.end + 2]
             # "in London", "Londra'da", "Bakü/Azerbaycan'da"; a place named otherwise (a dateline, an
             # attribute) does not say where
             located = (
-                suffix[:2] in ("da", "de", "ta", "te")
+                suffix.startswith(_LOCATIVE)
                 or prev in _PLACE_WHERE
-                or (len(nxt) == 2 and nxt[0].key == "/" and nxt[1].suffix[:2] in ("da", "de", "ta", "te"))
+                or (len(nxt) == 2 and nxt[0].key == "/" and nxt[1].suffix.startswith(_LOCATIVE))
             )
             if not located:
                 continue

@@ -56,6 +56,8 @@ VISITS = frozenset({"CourtesyCall", "OfficialVisit"})
 NOT_PARTICIPANT_TITLES = ("spokes", "press", "journalist", "correspondent", "reporter")
 DIRECTED = grammar("directed")  # Turkish accusative and dative endings: "Japonya'ya"
 LOCATIVE = grammar("locative")
+RELATIVE = grammar("relative")  # "Mogadişu'daki": an attribute, not where
+EN_GENITIVE = frozenset(grammar("genitive", "en"))  # "Seoul's"
 VENUE = frozenset(grammar("venue"))  # "in", "at", "aboard": before where a meeting is held
 STANCE_CUES = {
     "support": "Support",
@@ -943,7 +945,7 @@ class _Meetings:
                 suffix = toks[m.end - 1].suffix
                 # "Londra'da", "in London"; not "Mogadişu'daki TURKSOM" (an attribute, not where they met)
                 located = self._at_venue(m)
-                if suffix.endswith("ki") or (suffix == "s" and self.a.language == "en"):
+                if suffix.endswith(RELATIVE) or (self.a.language == "en" and suffix in EN_GENITIVE):
                     continue  # "Seoul's defense ministry": a metonym, not where they met
                 # "the upcoming conference in Brussels", "to meet in Seoul next month": another meeting's
                 # (in Turkish only a participle right after the place: "Soçi'de varılan ... yapılacak")
@@ -1000,7 +1002,7 @@ class _Meetings:
         (not "Mogadişu'daki TURKSOM", an attribute)."""
         toks = self.tokens
         suffix = toks[m.end - 1].suffix
-        if suffix.startswith(LOCATIVE) and not suffix.endswith("ki"):
+        if suffix.startswith(LOCATIVE) and not suffix.endswith(RELATIVE):
             return True
         prev = toks[m.start - 1].key if m.start else ""
         before = f"{toks[m.start - 2].key} {prev}" if m.start > 1 else ""

@@ -20,6 +20,7 @@ PREPOSITIONS = frozenset(grammar("preposition"))
 DIPLOMATIC = ("ambassador", "consul", "attache", "charge")
 POST_TITLE = frozenset({"acting", "former", "retired"})  # cues that may stand between a title and the name
 OUR = grammar("our")
+POSSESSIVE = tuple(f"'{f}" for f in grammar("possessive"))  # "MSB'si": not part of the title
 CONJUNCTION = frozenset(grammar("conjunction"))  # "and", "ve"
 COMITATIVE = frozenset(grammar("comitative"))  # "A ile B"
 PAIR_JOINER = frozenset(grammar("pair-joiner"))  # "A and B"
@@ -622,9 +623,7 @@ def _mention(
         spans = [m for m in right if m.has("title")] or right
         title_text = c.text[toks[spans[0].start].start : toks[spans[-1].end - 1].end]
     if title_text:
-        title_text = (
-            title_text.split("'")[0] if title_text.endswith(("'su", "'sı", "'si", "'sü")) else title_text
-        )
+        title_text = title_text.split("'")[0] if title_text.endswith(POSSESSIVE) else title_text
     own = any(toks[m.end - 1].key.endswith(OUR) for m in chain if m.has("title") or m.has("role"))
     # delegation head / accompanying cues around the name
     head = False

@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from defkg.model import Sentence
 
 # A boundary: ., ! or ? (optionally closing quotes/brackets) then space and an upper-case
 # letter, digit or opening quote; or a line break.
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'”)\]]*\s+(?=[\"'“(\[]?[A-ZÇĞİÖŞÜ0-9])|\n+")
-_ABBREV = re.compile(
-    r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|No|Gen|Lt|Col|Maj|Capt|Cdr|Adm|Brig|Sgt|Rt|Hon|Jr|Sr|vs|etc|Inc|Ltd|Co|"
-    r"Dz|Hv|Kd|Alb|Yb|Bnb|Org|Korg|Tümg|Tuğg|Yzb|Av|Doç|Öğr|Gör|Sn|vb|vd|bkz|yy|No|Art|Sept|Feb|Jan|Aug|Oct|Nov|Dec)"
-    r"|\b[A-ZÇĞİÖŞÜ]|\b\d{1,3}|\bU\.S|\bU\.K)\.$"
-)
+
+
+@cache
+def _abbreviation() -> re.Pattern[str]:
+    """The end of a text before a full stop that does not end a sentence: an abbreviation of either
+    language (``lang/*/abbreviations.tsv``), an initial ("W. White") or a number ("2. Başkanı")."""
+    from importlib import resources
+    from pathlib import Path
+
+    from defkg.gazetteer import LANGUAGES, forms, read_tsv
+
+    words = {
+        f
+        for lang in LANGUAGES
+        for r in read_tsv(Path(str(resources.files("defkg"))) / "lang" / lang / "abbreviations.tsv")
+        for f in forms(r["forms"])
+    }
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    return re.compile(rf"(?:\b(?:{alternatives})|\b[A-ZÇĞİÖŞÜ]|\b\d{{1,3}})\.$")
 
 
 _NUMBER_END = re.compile(r"\b\d{1,3}\.$")
@@ -30,7 +45,7 @@ def split(text: str, lang: str = "tr") -> tuple[Sentence, ...]:
         end = m.start()
         before = text[max(0, end - 12) : end]
         ordinal_ok = not (lang == "en" and _NUMBER_END.search(before))
-        if "\n" not in m.group(0) and _ABBREV.search(before) and ordinal_ok:
+        if "\n" not in m.group(0) and _abbreviation().search(before) and ordinal_ok:
             continue  # "Dr. Christian", "2. Başkanı", "W. White"
         pieces.append((start, end))
         start = m.end()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from defkg.gazetteer import Entry, load
+from defkg.gazetteer import Entry, grammar, load
 from defkg.textnorm import fold
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W_]+)?|\d+(?:'[^\W_]+)?|[^\w\s]")
@@ -22,6 +22,9 @@ _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": 
 # categories whose last word may carry a Turkish suffix without an apostrophe
 _SUFFIXABLE = frozenset({"title", "org", "role", "cue", "kind", "topic"})
 _MAX_SUFFIX = 8
+_EN_GENITIVE = frozenset(
+    grammar("genitive", "en")
+)  # "People's Republic": the apostrophe does not end a phrase
 
 
 class Token(NamedTuple):
@@ -189,7 +192,7 @@ def find(tokens: tuple[Token, ...], lang: str) -> list[Match]:
                 ok = [f.entry for f in node.forms if _accept(f, tokens, i, j, False)]
                 if ok:
                     best = (j, ok)
-            if tok.suffix and not (tok.suffix == "s" and lang == "en"):
+            if tok.suffix and not (lang == "en" and tok.suffix in _EN_GENITIVE):
                 break  # a suffix ends the phrase (but "People's Republic")
         if best is None:
             i += 1
