@@ -28,7 +28,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import FOAF, ORG, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from defkg.gazetteer import LANGUAGES, _root, forms, read_tsv, reference_states
+from defkg.gazetteer import LANGUAGES, _root, forms, lang_file, read_tsv, reference_states
 from defkg.model import OrgRef, RankRef
 from defkg.vocab import DK, RESOURCE_BASE, SDO, WD
 
@@ -91,7 +91,7 @@ class _Tables:
 def _rows(file: str, key: str = "key", extra: tuple[str, ...] = ()) -> dict[str, _Row]:
     out: dict[str, _Row] = {}
     for lang in LANGUAGES:
-        for r in read_tsv(_root() / "lang" / lang / file):
+        for r in read_tsv(lang_file(lang, file)):
             fs = forms(r.get("forms", ""))
             if not fs:
                 continue
@@ -108,7 +108,7 @@ def tables() -> _Tables:
     data = _root() / "data"
     state_forms: dict[str, dict[str, list[str]]] = {}
     for lang in LANGUAGES:
-        for r in read_tsv(_root() / "lang" / lang / "states.tsv"):
+        for r in read_tsv(lang_file(lang, "states.tsv")):
             if r.get("kind") == "name":
                 state_forms.setdefault(r["iso3"], {}).setdefault(lang, []).extend(forms(r["forms"]))
     states_rows = read_tsv(data / "states.tsv")
@@ -122,7 +122,7 @@ def tables() -> _Tables:
         for m in forms(r["members"]):
             rank_of.setdefault(m, r["key"])
     templates = {
-        lang: {r["key"]: r["template"] for r in read_tsv(_root() / "lang" / lang / "entity_labels.tsv")}
+        lang: {r["key"]: r["template"] for r in read_tsv(lang_file(lang, "entity_labels.tsv"))}
         for lang in LANGUAGES
     }
     return _Tables(

@@ -50,6 +50,21 @@ def forms(cell: str) -> list[str]:
     return [f.strip() for f in cell.split("|") if f.strip()]
 
 
+def lang_file(lang: str, name: str) -> Path:
+    """A data file of one language: ``src/defkg/lang/<lang>/<name>``."""
+    return _root() / "lang" / lang / name
+
+
+def lang_forms(lang: str, name: str, role: str | None = None) -> list[str]:
+    """The forms of a language's data file (of its rows of one ``role``, if given), in file order."""
+    return [
+        f
+        for r in read_tsv(lang_file(lang, name))
+        if role is None or r["role"] == role
+        for f in forms(r["forms"])
+    ]
+
+
 @dataclass(frozen=True)
 class Title:
     key: str
@@ -164,9 +179,7 @@ def grammar(role: str, lang: str | None = None) -> tuple[str, ...]:
     found = {
         f
         for language in (LANGUAGES if lang is None else (lang,))
-        for r in read_tsv(_root() / "lang" / language / "grammar.tsv")
-        if r["role"] == role
-        for f in forms(r["forms"])
+        for f in lang_forms(language, "grammar.tsv", role)
     }
     return tuple(sorted(found, key=lambda f: (-len(f), f)))
 

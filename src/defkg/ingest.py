@@ -444,13 +444,11 @@ def _warm(validate: bool) -> None:
     """Fill every lazy table of the stages once in the parent, so that forked workers inherit
     them instead of each building its own on its first article: the pipeline is run on the
     two short reports ``lang/<lang>/warmup.txt`` (written for this; not stored)."""
-    from importlib import resources
-
-    from defkg.gazetteer import LANGUAGES
+    from defkg.gazetteer import LANGUAGES, lang_file
     from defkg.pipeline import reader
 
     for lang in LANGUAGES:
-        path = Path(str(resources.files("defkg"))) / "lang" / lang / "warmup.txt"
+        path = lang_file(lang, "warmup.txt")
         try:
             article_nquads(reader.read_text(path.read_text(encoding="utf-8"), source=str(path)), validate)
         except (OSError, DefkgError):  # only a head start: the workers fill what is left (tested)

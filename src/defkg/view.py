@@ -26,7 +26,6 @@ import json
 import math
 import re
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -730,10 +729,9 @@ def _sparql(name: str) -> str:
 
 def ui_text(lang: str) -> dict[str, str]:
     """The page's own words (buttons, headings, legends, help) in ``lang``: ``lang/<lang>/page.tsv``."""
-    from defkg.gazetteer import read_tsv
+    from defkg.gazetteer import lang_file, read_tsv
 
-    path = Path(str(resources.files("defkg"))) / "lang" / lang / "page.tsv"
-    return {row["key"]: row["text"] for row in read_tsv(path)}
+    return {row["key"]: row["text"] for row in read_tsv(lang_file(lang, "page.tsv"))}
 
 
 def _value(term: Any) -> str:

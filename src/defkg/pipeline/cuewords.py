@@ -16,10 +16,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
-from pathlib import Path
 
-from defkg.gazetteer import Gazetteer, forms, grammar, read_tsv
+from defkg.gazetteer import Gazetteer, forms, grammar, lang_file, read_tsv
 from defkg.pipeline.dates import DateMention
 from defkg.pipeline.people import PersonMention
 from defkg.pipeline.tokens import Match, Token, tokenize
@@ -53,7 +51,7 @@ class _Form:
 def cue_forms(lang: str, name: str) -> dict[str, tuple[_Form, ...]]:
     """The phrases of ``lang/<lang>/<name>.tsv``, indexed by their first folded word."""
     index: dict[str, list[_Form]] = {}
-    for row in read_tsv(Path(str(resources.files("defkg"))) / "lang" / lang / f"{name}.tsv"):
+    for row in read_tsv(lang_file(lang, f"{name}.tsv")):
         for f in forms(row["forms"]):
             stem = f.endswith("*")
             words = tuple(t.key for t in tokenize(f.rstrip("*")))

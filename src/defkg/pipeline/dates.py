@@ -12,9 +12,8 @@ from defkg.gazetteer import grammar
 from defkg.pipeline.tokens import Match, Token
 
 RANGE_WORDS = frozenset({"-", *grammar("range")})
-RELDAY_PAIR = frozenset(
-    {"-", *grammar("conjunction"), *grammar("comitative")}
-)  # "bugün ve yarın", "today and tomorrow"
+# between two relative days of one span: "bugün ve yarın", "today and tomorrow"
+RELDAY_PAIR = frozenset({"-", *grammar("conjunction"), *grammar("comitative")})
 _NUMERIC = re.compile(r"\b(\d{1,2})([./-])(\d{1,2})\2(\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
-from pathlib import Path
 
 from defkg.errors import InputError
 from defkg.textnorm import tr_lower
@@ -15,29 +13,26 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 @cache
 def function_words(lang: str) -> frozenset[str]:
-    from defkg.gazetteer import forms, read_tsv
+    from defkg.gazetteer import lang_forms
 
-    path = Path(str(resources.files("defkg"))) / "lang" / lang / "function_words.tsv"
-    return frozenset(tr_lower(f) for r in read_tsv(path) for f in forms(r["forms"]))
+    return frozenset(tr_lower(f) for f in lang_forms(lang, "function_words.tsv"))
 
 
 @cache
 def turkish_letters(role: str) -> tuple[str, ...]:
     """Letters of the Turkish alphabet of one role (``lang/tr/letters.tsv``): ``turkish``, the letters
     it writes beyond English's; ``distinctive``, those no other language shares together with it."""
-    from defkg.gazetteer import forms, read_tsv
+    from defkg.gazetteer import lang_forms
 
-    path = Path(str(resources.files("defkg"))) / "lang" / "tr" / "letters.tsv"
-    return tuple(dict.fromkeys(f for r in read_tsv(path) if r["role"] == role for f in forms(r["forms"])))
+    return tuple(dict.fromkeys(lang_forms("tr", "letters.tsv", role)))
 
 
 @cache
 def foreign_letters() -> tuple[str, ...]:
     """Letters of other Turkic Latin alphabets that Turkish does not use (``lang/tr/foreign_letters.tsv``)."""
-    from defkg.gazetteer import forms, read_tsv
+    from defkg.gazetteer import lang_forms
 
-    path = Path(str(resources.files("defkg"))) / "lang" / "tr" / "foreign_letters.tsv"
-    return tuple(f for r in read_tsv(path) for f in forms(r["forms"]))
+    return tuple(lang_forms("tr", "foreign_letters.tsv"))
 
 
 def detect(text: str, source: str | None = None) -> str:

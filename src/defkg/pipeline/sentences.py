@@ -16,17 +16,9 @@ _BOUNDARY = re.compile(r"(?<=[.!?])[\"'”)\]]*\s+(?=[\"'“(\[]?[A-ZÇĞİÖŞ�
 def _abbreviation() -> re.Pattern[str]:
     """The end of a text before a full stop that does not end a sentence: an abbreviation of either
     language (``lang/*/abbreviations.tsv``), an initial ("W. White") or a number ("2. Başkanı")."""
-    from importlib import resources
-    from pathlib import Path
+    from defkg.gazetteer import LANGUAGES, lang_forms
 
-    from defkg.gazetteer import LANGUAGES, forms, read_tsv
-
-    words = {
-        f
-        for lang in LANGUAGES
-        for r in read_tsv(Path(str(resources.files("defkg"))) / "lang" / lang / "abbreviations.tsv")
-        for f in forms(r["forms"])
-    }
+    words = {f for lang in LANGUAGES for f in lang_forms(lang, "abbreviations.tsv")}
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
     return re.compile(rf"(?:\b(?:{alternatives})|\b[A-ZÇĞİÖŞÜ]|\b\d{{1,3}})\.$")
 

@@ -22,9 +22,8 @@ _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": 
 # categories whose last word may carry a Turkish suffix without an apostrophe
 _SUFFIXABLE = frozenset({"title", "org", "role", "cue", "kind", "topic"})
 _MAX_SUFFIX = 8
-_EN_GENITIVE = frozenset(
-    grammar("genitive", "en")
-)  # "People's Republic": the apostrophe does not end a phrase
+# "People's Republic": an English genitive after the apostrophe does not end a phrase
+_EN_GENITIVE = frozenset(grammar("genitive", "en"))
 
 
 class Token(NamedTuple):
