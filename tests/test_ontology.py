@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from defkg import iris, validate
+from defkg import iris, validate, vocab
 from defkg.pipeline import triples, triples_engagements
 from defkg.vocab import DK, ONTOLOGY_IRI, PREFIXES, WD
 from test_shapes import SAMPLES, sample_graph
@@ -124,12 +124,20 @@ def test_meeting_kinds_are_meetings(kind: str) -> None:
     assert (DK[kind], RDFS.subClassOf, DK.Meeting) in ontology()
 
 
-@pytest.mark.parametrize("kind", sorted(set(triples._ORG_KIND.values())))
+@pytest.mark.parametrize("kind", sorted(vocab.ORGANIZATION_KINDS.values()))
 def test_organisation_kinds_are_organisations(kind: URIRef) -> None:
     g = ontology()
     supers = set(g.transitive_objects(kind, RDFS.subClassOf))
     assert DK.Organization in supers
     assert ORG.Organization in supers
+
+
+def test_organisation_kinds_are_every_subclass_of_organisation() -> None:
+    """The one list of kinds the builder, the entity graph and the analysis use is the ontology's."""
+    g = ontology()
+    subclasses = set(g.transitive_subjects(RDFS.subClassOf, DK.Organization)) - {DK.Organization}
+    assert set(vocab.ORGANIZATION_KINDS.values()) == subclasses
+    assert all(DK[name] == kind for name, kind in vocab.ORGANIZATION_KINDS.items())
 
 
 @pytest.mark.parametrize(

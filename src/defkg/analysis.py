@@ -35,6 +35,7 @@ import networkx as nx
 from defkg.errors import InputError, QueryError
 from defkg.store import Store
 from defkg.textnorm import fold
+from defkg.vocab import ORGANIZATION_KINDS
 
 SEED = 42
 _ISO3 = re.compile(r"^[A-Za-z]{3}$")
@@ -48,18 +49,8 @@ DK_NS = "https://w3id.org/defkg/ontology#"
 # read with ONE query that is a UNION of "tables": DISTINCT projections of a single triple
 # pattern each (linear in the store), joined here in Python.
 
-_ORG_KINDS = [
-    "Organization",
-    "GovernmentBody",
-    "Ministry",
-    "ArmedForce",
-    "Agency",
-    "InternationalOrganization",
-    "Company",
-    "ArmedNonStateGroup",
-]
 _NODE_KINDS = {
-    **{DK_NS + k: "Organization" for k in _ORG_KINDS},
+    **{DK_NS + k: "Organization" for k in ("Organization", *ORGANIZATION_KINDS)},
     DK_NS + "State": "State",
     DK_NS + "Official": "Official",
     DK_NS + "Meeting": "Meeting",

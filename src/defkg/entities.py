@@ -30,24 +30,12 @@ from rdflib.term import Node
 
 from defkg.gazetteer import LANGUAGES, _root, forms, lang_file, read_tsv, reference_states
 from defkg.model import OrgRef, RankRef
-from defkg.vocab import DK, RESOURCE_BASE, SDO, WD
+from defkg.vocab import DK, ORGANIZATION_KINDS, RESOURCE_BASE, SDO, WD
 
 ENTITY_GRAPH = RESOURCE_BASE + "graph/entities"
 Triple = tuple[Node, Node, Node]
 Form = tuple[str, str | None]  # (text, language tag or None)
 
-_ORG_KIND = {
-    k: getattr(DK, k)
-    for k in (
-        "Ministry",
-        "ArmedForce",
-        "Agency",
-        "InternationalOrganization",
-        "Company",
-        "ArmedNonStateGroup",
-        "GovernmentBody",
-    )
-}
 _FORM_KINDS = ("person",)  # kinds whose description depends on the forms articles used
 
 
@@ -374,7 +362,7 @@ def _org(d: _Desc, key: str, seen: list[Form]) -> None:
     state, ref_key, host = parts
     row = t.orgs[ref_key]
     alias = t.orgs.get(t.org_alias_of.get(key, ""))
-    d.add(RDF.type, _ORG_KIND.get((alias or row).kind, DK.Organization))
+    d.add(RDF.type, ORGANIZATION_KINDS.get((alias or row).kind, DK.Organization))
     for lang in LANGUAGES:
         generic = row.forms.get(lang) or row.forms.get("en") or [ref_key]
         if alias is not None and alias.forms.get(lang):  # a state's body with a name of its own

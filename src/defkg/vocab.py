@@ -139,6 +139,21 @@ class DK(DefinedNamespace):
     sourceFile: URIRef
 
 
+# The kinds of organisation, by the names the gazetteers give them (orgs.tsv's "kind"): the
+# subclasses of dk:Organization in the ontology (tests/test_ontology.py checks that both agree).
+ORGANIZATION_KINDS: dict[str, URIRef] = {
+    k: getattr(DK, k)
+    for k in (
+        "GovernmentBody",
+        "Ministry",
+        "ArmedForce",
+        "Agency",
+        "InternationalOrganization",
+        "Company",
+        "ArmedNonStateGroup",
+    )
+}
+
 DKR = Namespace(RESOURCE_BASE)
 ORG = Namespace("http://www.w3.org/ns/org#")
 SDO = Namespace("https://schema.org/")

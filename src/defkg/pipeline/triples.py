@@ -36,7 +36,7 @@ from defkg.model import (
     TopicRef,
 )
 from defkg.pipeline import triples_engagements
-from defkg.vocab import Terms, bind_prefixes
+from defkg.vocab import ORGANIZATION_KINDS, Terms, bind_prefixes
 
 # the vocabulary's terms, each looked up once: DK.rank is then always the same object
 DK, SDO = Terms(vocab.DK), Terms(vocab.SDO)
@@ -65,15 +65,6 @@ _STANCE_KINDS = {
     k: getattr(DK, k) for k in ("Support", "Opposition", "Concern", "Condemnation", "Agreement", "Commitment")
 }
 _STATUS = {"Reported": DK.Reported, "Recalled": DK.Recalled, "Planned": DK.Planned}
-_ORG_KIND = {
-    "Ministry": DK.Ministry,
-    "ArmedForce": DK.ArmedForce,
-    "Agency": DK.Agency,
-    "InternationalOrganization": DK.InternationalOrganization,
-    "Company": DK.Company,
-    "ArmedNonStateGroup": DK.ArmedNonStateGroup,
-    "GovernmentBody": DK.GovernmentBody,
-}
 
 
 Triple = tuple[Node, Node, Node]
@@ -256,7 +247,7 @@ class _Builder:
     def topic(self, topic: TopicRef) -> URIRef:
         if topic.iso3:
             return self.state(topic.iso3)
-        if topic.kind in _ORG_KIND:  # an organisation discussed: NATO, the UN, ISIS...
+        if topic.kind in ORGANIZATION_KINDS:  # an organisation discussed: NATO, the UN, ISIS...
             return self.organization(
                 OrgRef(topic.key, topic.label, topic.kind, qid=topic.qid, label_en=topic.label_en)
             )
