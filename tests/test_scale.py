@@ -7,6 +7,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -384,3 +385,67 @@ def test_reifiers_benchmark_compares_equal_answers(tmp_path: Path) -> None:
             for name, s in stores.items()
         }
         assert rows["reification"] and rows["reification"] == rows["reifiers"]
+
+
+# -- benchmarks/ingest_ab.py: side by side, the same code measures the same graph -------------------
+
+
+def _bench(name: str) -> object:
+    spec = importlib.util.spec_from_file_location(f"defkg_bench_{name}", ROOT / "benchmarks" / f"{name}.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_ingest_ab_runs_both_checkouts_alternately(tmp_path: Path) -> None:
+    """This checkout against itself: every run ingests every report, both sides store the same quads
+    (a ratio of 1), and each run's CPU is counted (workers included)."""
+    ab: Any = _bench("ingest_ab")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for f in sorted((ROOT / "tests" / "corpus").glob("*.txt"))[:4]:
+        (corpus / f.name).write_bytes(f.read_bytes())
+    out = tmp_path / "ab.json"
+    args = [str(corpus), "--before-src", str(ROOT), "--rounds", "2", "--jobs", "1", "--json", str(out)]
+    assert ab.main(args) == 0
+    result = json.loads(out.read_text())
+    runs = result["runs"]["before"] + result["runs"]["after"]
+    assert len(runs) == 4 and {r["articles"] for r in runs} == {4}
+    assert len({r["quads_per_article"] for r in runs}) == 1 and runs[0]["quads_per_article"] > 50
+    assert result["ratio"]["quads_per_article"] == 1.0
+    assert all(r["cpu_ms_per_article"] > 0 and r["kb_per_article"] > 0 for r in runs)
+
+
+@pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs a git checkout (a clone, as CI has)")
+def test_ingest_ab_checks_a_commit_out_and_removes_it() -> None:
+    import subprocess
+
+    ab: Any = _bench("ingest_ab")
+
+    def worktrees() -> str:
+        git = ["git", "-C", str(ROOT), "worktree", "list"]
+        return subprocess.run(git, capture_output=True, text=True).stdout
+
+    with ab.checkout("HEAD") as where:
+        assert (where / "src" / "defkg" / "ingest.py").is_file()
+        assert str(where) in worktrees()
+    assert str(where) not in worktrees() and not where.exists()
+
+
+def test_engine_floor_measures_a_store(tmp_path: Path) -> None:
+    """The floors of a small store: bytes per quad, the loader's CPU, the CPU per value decoded, and
+    every named listing with the values its answer looks up (each IRI at least)."""
+    floor: Any = _bench("engine_floor")
+    store = tmp_path / "store"
+    assert ingest(sorted((ROOT / "tests" / "corpus").glob("*.txt")), store, jobs=1).ok
+    out = tmp_path / "floor.json"
+    assert floor.main([str(store), "--runs", "1", "--json", str(out)]) == 0
+    result = json.loads(out.read_text())
+    assert result["store"]["quads"] > 500 and result["store"]["bytes_per_quad"] > 0
+    assert result["loader"]["load_ms_per_1k_quads"] > 0
+    assert {d["rows"] for d in result["decoding"].values()} != {0}
+    by_name = {r["query"]: r for r in result["queries"]}
+    assert "meetings-between" not in by_name and {"meetings", "participants", "topics"} <= set(by_name)
+    meetings = by_name["meetings"]
+    assert meetings["rows"] > 0 and meetings["looked_up"] >= meetings["rows"]  # one meeting IRI a row
