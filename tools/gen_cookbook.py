@@ -50,6 +50,14 @@ How the data is laid out (see [vocabulary.md](vocabulary.md) for every term):
 Labels are chosen with `?x skos:prefLabel ?l FILTER(LANG(?l) = ?lang)`; the queries say
 `VALUES ?lang { "en" }`, which `--lang tr` replaces. The CLI prints IRIs as prefixed names that
 paste back into a query (`dkr:state\\/TUR`).
+
+Some listings put each pattern in a subquery of its own,
+`{ SELECT ?meeting ?d WHERE { ?meeting dk:hasDelegation ?d } }`, instead of writing
+`?meeting dk:hasDelegation ?d . ?d dk:delegationOf ?state` in one group. The answer is the same.
+Over the whole store, Oxigraph evaluates each subquery once and joins the results by hash;
+a plain group costs one index look-up per row and pattern. On a store of 1M quads (5,400 reports),
+question 2 took 0.87 s instead of 2.2 s, and questions 1, 3, 6 and 12 took 30-45 % of their time.
+For a question about one meeting, state or person, the plain form is as fast and easier to read.
 """
 
 
