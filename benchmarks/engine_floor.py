@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from defkg import queries  # noqa: E402
-from defkg.vocab import PREFIXES  # noqa: E402
+from defkg.vocab import sparql_prologue  # noqa: E402
 
 INLINE_BYTES = 15  # Oxigraph stores a literal's string of at most this many UTF-8 bytes in the key
 PATTERNS = {  # a name -> (the pattern, the variable whose values are decoded)
@@ -83,7 +83,7 @@ def loader(store: ox.Store, runs: int) -> dict[str, float]:
 
 
 def decoding(store: ox.Store, runs: int) -> dict[str, dict[str, float]]:
-    prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+    prologue = sparql_prologue()
     out = {}
     for name, (pattern, var) in PATTERNS.items():
         listing = f"{prologue}SELECT {var} WHERE {{ {pattern} }}"

@@ -33,8 +33,8 @@ import pyoxigraph as ox
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# run in the child: only what every version of ``ingest`` accepts, plus ``bar``/``optimize`` where
-# the version has them (as ``defkg ingest`` would run: no progress bar, its own compaction choice)
+# run in the child: only what every version of ``ingest`` accepts, plus ``bar=False`` where the
+# version has it (no progress bar); compaction is each version's own choice, as in `defkg ingest`
 _CHILD = """
 import inspect, sys
 sys.path.insert(0, {src!r})

@@ -24,13 +24,18 @@ XSD = URIRef("http://www.w3.org/2001/XMLSchema#")
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _generator():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("defkg_bench_generate", ROOT / "benchmarks" / "generate.py")
+def _bench(name: str) -> Any:
+    """The script ``benchmarks/NAME.py`` as a module."""
+    spec = importlib.util.spec_from_file_location(f"defkg_bench_{name}", ROOT / "benchmarks" / f"{name}.py")
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = mod
     spec.loader.exec_module(mod)
     return mod
+
+
+def _generator() -> Any:
+    return _bench("generate")
 
 
 generate = _generator()
@@ -359,10 +364,7 @@ def test_a_store_made_by_the_library_gets_the_same_first_load(
 def test_reifiers_benchmark_compares_equal_answers(tmp_path: Path) -> None:
     """The benchmark's rewrite of a store's evidence into ``rdf:reifies`` triple terms keeps every
     fact's evidence: both forms answer its questions with the same rows, with half the evidence quads."""
-    spec = importlib.util.spec_from_file_location("defkg_bench_reifiers", ROOT / "benchmarks" / "reifiers.py")
-    assert spec and spec.loader
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = _bench("reifiers")
     store = tmp_path / "store"
     report = ingest(sorted((ROOT / "tests" / "corpus").glob("*.txt")), store, jobs=1)
     assert report.ok and report.articles >= 5
@@ -390,18 +392,10 @@ def test_reifiers_benchmark_compares_equal_answers(tmp_path: Path) -> None:
 # -- benchmarks/ingest_ab.py: side by side, the same code measures the same graph -------------------
 
 
-def _bench(name: str) -> object:
-    spec = importlib.util.spec_from_file_location(f"defkg_bench_{name}", ROOT / "benchmarks" / f"{name}.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def test_ingest_ab_runs_both_checkouts_alternately(tmp_path: Path) -> None:
     """This checkout against itself: every run ingests every report, both sides store the same quads
     (a ratio of 1), and each run's CPU is counted (workers included)."""
-    ab: Any = _bench("ingest_ab")
+    ab = _bench("ingest_ab")
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for f in sorted((ROOT / "tests" / "corpus").glob("*.txt"))[:4]:
@@ -421,7 +415,7 @@ def test_ingest_ab_runs_both_checkouts_alternately(tmp_path: Path) -> None:
 def test_ingest_ab_checks_a_commit_out_and_removes_it() -> None:
     import subprocess
 
-    ab: Any = _bench("ingest_ab")
+    ab = _bench("ingest_ab")
 
     def worktrees() -> str:
         git = ["git", "-C", str(ROOT), "worktree", "list"]
@@ -436,7 +430,7 @@ def test_ingest_ab_checks_a_commit_out_and_removes_it() -> None:
 def test_engine_floor_measures_a_store(tmp_path: Path) -> None:
     """The floors of a small store: bytes per quad, the loader's CPU, the CPU per value decoded, and
     every named listing with the values its answer looks up (each IRI at least)."""
-    floor: Any = _bench("engine_floor")
+    floor = _bench("engine_floor")
     store = tmp_path / "store"
     assert ingest(sorted((ROOT / "tests" / "corpus").glob("*.txt")), store, jobs=1).ok
     out = tmp_path / "floor.json"
