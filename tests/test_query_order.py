@@ -106,6 +106,27 @@ def test_sort_rows(rows: list[list[dict[str, str] | None]], desc: bool, expected
     assert (None if got is None else [rows.index(r) for r in got]) == expected
 
 
+def test_mixed_kinds_where_earlier_keys_keep_them_apart() -> None:
+    # sentences of two languages, ordered by article first: no two of them are compared
+    rows = [
+        [IRI_B, _lit("b", lang="tr")],
+        [IRI_A, _lit("z", lang="en")],
+        [IRI_B, _lit("a", lang="tr")],
+        [IRI_A, _lit("y", lang="en")],
+    ]
+    got = query_order.sort_rows(("x", "s"), rows, [("x", False), ("s", False)])
+    assert got == [rows[3], rows[1], rows[2], rows[0]]
+    # two kinds within one article: the store decides
+    rows.append([IRI_A, _lit("c", lang="tr")])
+    assert query_order.sort_rows(("x", "s"), rows, [("x", False), ("s", False)]) is None
+    # a later key after a mixed one sees groups of one kind
+    rows = [[_lit("1", "integer"), IRI_B], [_lit("a", lang="en"), IRI_A], [_lit("1", "integer"), IRI_A]]
+    assert query_order.sort_rows(("n", "x"), rows, [("n", False), ("x", False)]) is None
+    rows = [[IRI_A, _lit("1", "integer"), IRI_B], [IRI_B, _lit("a"), IRI_A], [IRI_A, _lit("1", "integer"), IRI_A]]
+    got = query_order.sort_rows(("k", "n", "x"), rows, [("k", False), ("n", False), ("x", False)])
+    assert got == [rows[2], rows[0], rows[1]]
+
+
 def test_several_keys_and_a_missing_column() -> None:
     rows = [[_lit("1", "integer"), IRI_B], [_lit("2", "integer"), IRI_A], [_lit("1", "integer"), IRI_A]]
     got = query_order.sort_rows(("n", "x"), rows, [("n", True), ("x", False)])

@@ -9,9 +9,10 @@ rows. Sorting the decoded rows in Python costs a few milliseconds.
 ``ORDER BY`` of projected variables, each bare, ``ASC(?v)`` or ``DESC(?v)``, with no ``LIMIT``
 or ``OFFSET``. ``sort_rows`` orders the rows as SPARQL 1.1 (15.1) and Oxigraph do: unbound
 first, then blank nodes, IRIs (by code point), literals; literals by value within one kind
-(strings, strings of one language, numbers, ``xsd:date``, ``xsd:dateTime``, booleans). A column
-whose literals are of several kinds (which SPARQL leaves to the engine) gets ``None``: the
-caller then lets the store order the rows.
+(strings, strings of one language, numbers, ``xsd:date``, ``xsd:dateTime``, booleans). Two rows
+that only a column with literals of two kinds could order (which SPARQL leaves to the engine)
+give ``None``: the caller then lets the store order the rows. A column may mix kinds where earlier
+keys keep them apart (each article's sentences in its own language, ordered by article first).
 """
 
 from __future__ import annotations
@@ -106,8 +107,10 @@ def _literal_key(term: dict[str, str]) -> tuple[Any, Any] | None:
 
 
 def sort_rows(vars_: Sequence[str], rows: Sequence[Row], keys: list[Key]) -> list[Row] | None:
-    """The rows in the order of ``keys``; ``None`` when a key is not a column or a column holds
-    literals of several kinds (the order among those is the engine's)."""
+    """The rows in the order of ``keys``; ``None`` when a key is not a column or when two rows that
+    only this key can order hold literals of different kinds there (the order among those is the
+    engine's). A column may mix kinds across rows that an earlier key already orders: sentences
+    in English and in Turkish, ordered by article first, are never compared with each other."""
     index = {v: i for i, v in enumerate(vars_)}
     if any(v not in index for v, _ in keys):
         return None
@@ -129,11 +132,24 @@ def sort_rows(vars_: Sequence[str], rows: Sequence[Row], keys: list[Key]) -> lis
                 if lit is None:
                     return None
                 kinds.add(lit[0])
-                column.append((3, lit[1]))
-            if len(kinds) > 1:
-                return None
+                column.append((3, *lit))  # the kind first: values of two kinds never meet
+        if len(kinds) > 1 and not _one_kind_per_group(columns, column):
+            return None
         columns.append(column)
     order = list(range(len(rows)))
     for (_, desc), column in reversed(list(zip(keys, columns, strict=True))):
         order.sort(key=column.__getitem__, reverse=desc)  # stable, also reversed
     return [rows[i] for i in order]
+
+
+def _one_kind_per_group(earlier: list[list[tuple[Any, ...]]], column: list[tuple[Any, ...]]) -> bool:
+    """Whether the literals of ``column`` are of one kind among the rows equal on every earlier key
+    (the only rows this column orders)."""
+    seen: dict[tuple[Any, ...], str] = {}
+    for i, value in enumerate(column):
+        if value[0] != 3:
+            continue
+        group = tuple(c[i] for c in earlier)
+        if seen.setdefault(group, value[1]) != value[1]:
+            return False
+    return True
