@@ -172,3 +172,65 @@ def test_work_grows_at_most_with_the_square_of_the_tellings(
     assert told <= TELLINGS**2 * once, (
         f"{name}: {told:,} rows on the store told {TELLINGS} times, {once:,} once"
     )
+
+
+def test_dataset_reads_as_the_merge(thrice: Path, merged: _Merged) -> None:
+    from defkg import dataset
+
+    with Store(thrice, read_only=True) as st:
+        got = dataset.read(st)
+    expected = dataset.read(merged)  # type: ignore[arg-type]
+    assert expected.events
+    assert got == expected
+
+
+def _canonical(value: object) -> object:
+    """Lists as multisets: the page lists names and rows in the order the engine gave them."""
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return sorted(
+            (_canonical(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True, default=str)
+        )
+    return value
+
+
+def test_page_data_reads_as_the_merge(thrice: Path, merged: _Merged) -> None:
+    from defkg import view
+
+    with Store(thrice, read_only=True) as st:
+        got = view.page_data(st)
+    expected = view.page_data(merged)  # type: ignore[arg-type]
+    assert expected["engagements"]
+    assert _canonical(got) == _canonical(expected)
+
+
+def _library_queries() -> dict[str, str]:
+    from defkg import dataset, view
+
+    out = {
+        f"dataset {n}": getattr(dataset, n)
+        for n in ("_ENGAGEMENTS", "_STATES", "_PLACES", "_PEOPLE", "_EVIDENCE")
+    }
+    out.update(
+        {f"page {n}": view._sparql(n) for n in ("articles", "engagements", "evidence", "labels", "people")}
+    )
+    return out
+
+
+LIBRARY = _library_queries()
+
+
+@pytest.mark.parametrize("name", sorted(LIBRARY))
+def test_library_queries_work_grows_at_most_with_the_square_of_the_tellings(
+    corpus_store: Path, thrice: Path, name: str, tmp_path: Path
+) -> None:
+    exe = _oxigraph()
+    once, told = (
+        _work(exe, corpus_store, LIBRARY[name], tmp_path),
+        _work(exe, thrice, LIBRARY[name], tmp_path),
+    )
+    assert once > 0
+    assert told <= TELLINGS**2 * once, (
+        f"{name}: {told:,} rows on the store told {TELLINGS} times, {once:,} once"
+    )

@@ -37,16 +37,27 @@ DYAD_COLUMNS = (
     "agreements_signed", "exercises", "max_level", "events",
 )  # fmt: skip
 
+# Each fact once, one kind of fact per row: the union of the graphs gives a fact once per report
+# that tells it, so patterns joined in one row would multiply the rows by the reports of a meeting
+# at each pattern (oxigraph#1919). The rows are gathered into sets below.
 _ENGAGEMENTS = """
 SELECT ?e ?kind ?t ?date ?status ?article ?url ?published ?name WHERE {
-  { ?e a dk:Meeting . BIND("meeting" AS ?kind) ?e a ?t . OPTIONAL { ?e schema:startDate ?date } }
-  UNION { ?e a dk:DefenceAgreement . BIND("agreement" AS ?kind) OPTIONAL { ?e dk:agreementKind ?t }
-          OPTIONAL { ?e dk:signedOn ?date } OPTIONAL { ?e schema:name ?name } }
-  UNION { ?e a dk:Exercise . BIND("exercise" AS ?kind) OPTIONAL { ?e dk:militaryDomain ?t }
-          OPTIONAL { ?e schema:startDate ?date } OPTIONAL { ?e schema:name ?name } }
-  OPTIONAL { ?e dk:status ?status }
-  OPTIONAL { ?e dk:reportedIn ?article .
-             OPTIONAL { ?article schema:url ?url } OPTIONAL { ?article schema:datePublished ?published } }
+  { SELECT DISTINCT ?e ?kind WHERE {
+      { ?e a dk:Meeting . BIND("meeting" AS ?kind) } UNION { ?e a dk:DefenceAgreement . BIND("agreement" AS ?kind) }
+      UNION { ?e a dk:Exercise . BIND("exercise" AS ?kind) } } }
+  OPTIONAL {
+    { SELECT DISTINCT ?e ?t WHERE { ?e a dk:Meeting , ?t } }
+    UNION { SELECT DISTINCT ?e ?t WHERE { ?e a dk:DefenceAgreement ; dk:agreementKind ?t } }
+    UNION { SELECT DISTINCT ?e ?t WHERE { ?e a dk:Exercise ; dk:militaryDomain ?t } }
+    UNION { SELECT DISTINCT ?e ?date WHERE { ?e a dk:Meeting ; schema:startDate ?date } }
+    UNION { SELECT DISTINCT ?e ?date WHERE { ?e a dk:DefenceAgreement ; dk:signedOn ?date } }
+    UNION { SELECT DISTINCT ?e ?date WHERE { ?e a dk:Exercise ; schema:startDate ?date } }
+    UNION { SELECT DISTINCT ?e ?name WHERE { ?e a dk:DefenceAgreement ; schema:name ?name } }
+    UNION { SELECT DISTINCT ?e ?name WHERE { ?e a dk:Exercise ; schema:name ?name } }
+    UNION { SELECT DISTINCT ?e ?status WHERE { ?e dk:status ?status } }
+    UNION { SELECT DISTINCT ?e ?article ?url ?published WHERE { ?e dk:reportedIn ?article .
+             OPTIONAL { ?article schema:url ?url } OPTIONAL { ?article schema:datePublished ?published } } }
+  }
 }"""
 _STATES = """
 SELECT DISTINCT ?e ?role ?iso WHERE {
@@ -64,13 +75,24 @@ SELECT DISTINCT ?e ?label ?lang ?qid WHERE {
   OPTIONAL { ?p dk:wikidata ?w BIND(STRAFTER(STR(?w), "/entity/") AS ?qid) }
 }"""
 _PEOPLE = """
-SELECT DISTINCT ?e ?p ?head ?name ?iso ?title ?tlang ?nato WHERE {
-  { ?e dk:participant ?p . BIND(EXISTS { ?e dk:hasDelegation ?d . ?d dk:headOfDelegation ?p } AS ?head) }
-  UNION { ?e dk:signatory ?p . BIND(true AS ?head) }
-  OPTIONAL { ?p foaf:name ?name }
-  OPTIONAL { ?p dk:nationality ?s . ?s dk:iso3 ?iso }
-  OPTIONAL { ?p org:holds ?post . ?post dk:title ?title BIND(LANG(?title) AS ?tlang) }
-  OPTIONAL { ?p dk:rank ?r . ?r dk:natoCode ?nato }
+SELECT ?e ?p ?head ?name ?iso ?title ?tlang ?nato WHERE {
+  {
+    SELECT DISTINCT ?e ?p ?head WHERE {
+      { { SELECT DISTINCT ?e ?p WHERE { ?e dk:participant ?p } }
+        OPTIONAL { SELECT DISTINCT ?e ?p ?h WHERE { ?e dk:hasDelegation ?d . ?d dk:headOfDelegation ?p BIND(1 AS ?h) } }
+        BIND(BOUND(?h) AS ?head) }
+      UNION { SELECT DISTINCT ?e ?p ?head WHERE { ?e dk:signatory ?p BIND(true AS ?head) } }
+    }
+  }
+  OPTIONAL {
+    { SELECT ?p ?name WHERE { ?p foaf:name ?name } }
+    UNION { SELECT ?p ?iso WHERE { ?p dk:nationality ?s . ?s dk:iso3 ?iso } }
+    UNION { SELECT DISTINCT ?p ?title ?tlang WHERE {
+              { SELECT DISTINCT ?p ?post WHERE { ?p org:holds ?post } }
+              { SELECT DISTINCT ?post ?title WHERE { ?post dk:title ?title } }
+              BIND(LANG(?title) AS ?tlang) } }
+    UNION { SELECT DISTINCT ?p ?nato WHERE { ?p dk:rank ?r . ?r dk:natoCode ?nato } }
+  }
 }"""
 # the sentence a fact was read from: a literal (dk:sentence) or a dk:Sentence node's dk:text
 _EVIDENCE = """
@@ -190,6 +212,8 @@ def read(store: Store) -> Dataset:
             p, {"name": name or "", "state": iso, "head": False, "titles": set(), "ranks": set()}
         )
         person["head"] = person["head"] or head == "true"
+        if name and not person["name"]:
+            person["name"] = name
         if iso and not person["state"]:
             person["state"] = iso
         if title:

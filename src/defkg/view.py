@@ -739,8 +739,10 @@ def _value(term: Any) -> str:
 
 
 def _rows(store: Store, sparql: str) -> list[tuple[Any, ...]]:
+    """The rows, sorted: where a value is taken from the first row that has one (a person's title,
+    a side's head), the page does not depend on the order the engine gave the rows in."""
     try:
-        return [tuple(row) for row in store.query(sparql)]
+        return sorted((tuple(row) for row in store.query(sparql)), key=lambda r: [str(t) for t in r])
     except (SyntaxError, OSError) as e:  # a broken page query is a bug of ours, said plainly
         raise InputError(f"the page's query failed: {e}") from None
 
