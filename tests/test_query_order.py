@@ -122,7 +122,8 @@ def test_mixed_kinds_where_earlier_keys_keep_them_apart() -> None:
     # a later key after a mixed one sees groups of one kind
     rows = [[_lit("1", "integer"), IRI_B], [_lit("a", lang="en"), IRI_A], [_lit("1", "integer"), IRI_A]]
     assert query_order.sort_rows(("n", "x"), rows, [("n", False), ("x", False)]) is None
-    rows = [[IRI_A, _lit("1", "integer"), IRI_B], [IRI_B, _lit("a"), IRI_A], [IRI_A, _lit("1", "integer"), IRI_A]]
+    one = _lit("1", "integer")
+    rows = [[IRI_A, one, IRI_B], [IRI_B, _lit("a"), IRI_A], [IRI_A, one, IRI_A]]
     got = query_order.sort_rows(("k", "n", "x"), rows, [("k", False), ("n", False), ("x", False)])
     assert got == [rows[2], rows[0], rows[1]]
 

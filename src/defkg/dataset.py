@@ -43,7 +43,8 @@ DYAD_COLUMNS = (
 _ENGAGEMENTS = """
 SELECT ?e ?kind ?t ?date ?status ?article ?url ?published ?name WHERE {
   { SELECT DISTINCT ?e ?kind WHERE {
-      { ?e a dk:Meeting . BIND("meeting" AS ?kind) } UNION { ?e a dk:DefenceAgreement . BIND("agreement" AS ?kind) }
+      { ?e a dk:Meeting . BIND("meeting" AS ?kind) }
+      UNION { ?e a dk:DefenceAgreement . BIND("agreement" AS ?kind) }
       UNION { ?e a dk:Exercise . BIND("exercise" AS ?kind) } } }
   OPTIONAL {
     { SELECT DISTINCT ?e ?t WHERE { ?e a dk:Meeting , ?t } }
@@ -79,7 +80,8 @@ SELECT ?e ?p ?head ?name ?iso ?title ?tlang ?nato WHERE {
   {
     SELECT DISTINCT ?e ?p ?head WHERE {
       { { SELECT DISTINCT ?e ?p WHERE { ?e dk:participant ?p } }
-        OPTIONAL { SELECT DISTINCT ?e ?p ?h WHERE { ?e dk:hasDelegation ?d . ?d dk:headOfDelegation ?p BIND(1 AS ?h) } }
+        OPTIONAL { SELECT DISTINCT ?e ?p ?h WHERE {
+                     ?e dk:hasDelegation ?d . ?d dk:headOfDelegation ?p BIND(1 AS ?h) } }
         BIND(BOUND(?h) AS ?head) }
       UNION { SELECT DISTINCT ?e ?p ?head WHERE { ?e dk:signatory ?p BIND(true AS ?head) } }
     }
