@@ -234,3 +234,34 @@ def test_library_queries_work_grows_at_most_with_the_square_of_the_tellings(
     assert told <= TELLINGS**2 * once, (
         f"{name}: {told:,} rows on the store told {TELLINGS} times, {once:,} once"
     )
+
+
+PAIRS = [("TUR", "AZE"), ("HUN", "TUR"), ("TUR", "UZB"), ("TUR", "GBR"), ("IND", "USA")]
+
+
+def test_timelines_of_pairs_read_as_the_merge(thrice: Path, merged: _Merged) -> None:
+    from defkg import analysis
+
+    with Store(thrice, read_only=True) as st:
+        got = [analysis.timeline(st, a, b, engagements=True) for a, b in PAIRS]
+    expected = [analysis.timeline(merged, a, b, engagements=True) for a, b in PAIRS]  # type: ignore[arg-type]
+    assert {e.kind for entries in expected for e in entries} > {"Exercise"}  # meetings, agreements, exercises
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "pair"),
+    [(0, ("TUR", "AZE")), (1, ("TUR", "UZB"))],
+    ids=["agreements between", "exercises between"],
+)
+def test_engagements_between_work_grows_at_most_with_the_square_of_the_tellings(
+    corpus_store: Path, thrice: Path, text: int, pair: tuple[str, str], tmp_path: Path
+) -> None:
+    from defkg import analysis
+
+    exe = _oxigraph()
+    a, b = pair
+    sparql = analysis._ENGAGEMENTS_BETWEEN[text].replace("?a .", f'"{a}" .', 1).replace("?b .", f'"{b}" .', 1)
+    once, told = _work(exe, corpus_store, sparql, tmp_path), _work(exe, thrice, sparql, tmp_path)
+    assert once > 0
+    assert told <= TELLINGS**2 * once, f"{told:,} rows on the store told {TELLINGS} times, {once:,} once"

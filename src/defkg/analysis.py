@@ -599,19 +599,36 @@ def timeline(store: Store, a: str, b: str, engagements: bool = False) -> list[Ti
     return sorted(out, key=lambda e: (e.date == "", e.date, e.meeting))
 
 
-_ENGAGEMENTS_BETWEEN = """
-SELECT ?e ?kind ?date ?label ?place ?status ?article ?url ?headline WHERE {
+# One kind of fact per row, and tests rather than joins for what only selects: an agreement that n
+# reports tell of is a fact of n graphs, which the union gives n times (oxigraph#1919), so each
+# joined pattern would multiply its rows by n; the values are gathered into sets below. The tests
+# stand in the top group, where ?sb is bound (a group inside is evaluated on its own).
+_FACTS_OF_E = """
+  UNION { ?e rdfs:label ?label }
+  UNION { ?e schema:location ?p . ?p rdfs:label ?place . FILTER(LANGMATCHES(LANG(?place), "en")) }
+  UNION { ?e dk:status ?st . ?st rdfs:label ?status . FILTER(LANGMATCHES(LANG(?status), "en")) }
+  UNION { ?e dk:reportedIn ?article . OPTIONAL { ?article schema:url ?url }
+          OPTIONAL { ?article schema:headline ?headline } }
+"""
+_ENGAGEMENTS_BETWEEN = (
+    """
+SELECT DISTINCT ?e ?kind ?date ?label ?place ?status ?article ?url ?headline WHERE {
   ?sa dk:iso3 ?a . ?sb dk:iso3 ?b .
-  { ?e a dk:DefenceAgreement ; dk:party ?sa , ?sb ; dk:agreementKind ?k .
-    BIND(STRAFTER(STR(?k), "#") AS ?kind) OPTIONAL { ?e dk:signedOn ?date } }
-  UNION { ?e a dk:Exercise ; dk:exerciseState ?sa , ?sb . BIND("Exercise" AS ?kind)
-          OPTIONAL { ?e schema:startDate ?date } }
-  OPTIONAL { ?e rdfs:label ?label }
-  OPTIONAL { ?e schema:location ?p . ?p rdfs:label ?place . FILTER(LANGMATCHES(LANG(?place), "en")) }
-  OPTIONAL { ?e dk:status ?st . ?st rdfs:label ?status . FILTER(LANGMATCHES(LANG(?status), "en")) }
-  OPTIONAL { ?e dk:reportedIn ?article . OPTIONAL { ?article schema:url ?url }
-             OPTIONAL { ?article schema:headline ?headline } }
-}"""
+  ?e dk:party ?sa .
+  FILTER EXISTS { ?e dk:party ?sb } FILTER EXISTS { ?e a dk:DefenceAgreement }
+  FILTER EXISTS { ?e dk:agreementKind ?k0 }
+  { ?e dk:agreementKind ?k . BIND(STRAFTER(STR(?k), "#") AS ?kind) } UNION { ?e dk:signedOn ?date }"""
+    + _FACTS_OF_E
+    + "}",
+    """
+SELECT DISTINCT ?e ?kind ?date ?label ?place ?status ?article ?url ?headline WHERE {
+  ?sa dk:iso3 ?a . ?sb dk:iso3 ?b .
+  ?e dk:exerciseState ?sa .
+  FILTER EXISTS { ?e dk:exerciseState ?sb } FILTER EXISTS { ?e a dk:Exercise }
+  { BIND("Exercise" AS ?kind) } UNION { ?e schema:startDate ?date }"""
+    + _FACTS_OF_E
+    + "}",
+)
 
 
 _ENGAGEMENT_FIELDS = ("kind", "date", "label", "place", "status", "article", "url", "headline")
@@ -621,15 +638,15 @@ def engagements_between(store: Store, a: str, b: str) -> list[TimelineEntry]:
     """The agreements signed and exercises held by states ``a`` and ``b`` (ISO alpha-3 codes), as
     timeline entries (kind: the agreement's kind, or ``Exercise``)."""
     a, b = check_iso3(a), check_iso3(b)
-    sparql = _ENGAGEMENTS_BETWEEN.replace("?a .", f'"{a}" .', 1).replace("?b .", f'"{b}" .', 1)
     found: dict[str, dict[str, set[str]]] = {}
     try:
-        for sol in store.query(sparql):
-            row = [sol[i].value if sol[i] is not None else "" for i in range(9)]
-            f = found.setdefault(row[0], {})
-            for name, value in zip(_ENGAGEMENT_FIELDS, row[1:], strict=True):
-                if value:
-                    f.setdefault(name, set()).add(value)
+        for text in _ENGAGEMENTS_BETWEEN:  # agreements, then exercises
+            for sol in store.query(text.replace("?a .", f'"{a}" .', 1).replace("?b .", f'"{b}" .', 1)):
+                row = [sol[i].value if sol[i] is not None else "" for i in range(9)]
+                f = found.setdefault(row[0], {})
+                for name, value in zip(_ENGAGEMENT_FIELDS, row[1:], strict=True):
+                    if value:
+                        f.setdefault(name, set()).add(value)
     except (SyntaxError, OSError) as e:
         raise QueryError(f"analysis query failed: {e}") from e
     first = lambda f, k: min(f.get(k, {""}))  # noqa: E731
