@@ -265,3 +265,25 @@ def test_engagements_between_work_grows_at_most_with_the_square_of_the_tellings(
     once, told = _work(exe, corpus_store, sparql, tmp_path), _work(exe, thrice, sparql, tmp_path)
     assert once > 0
     assert told <= TELLINGS**2 * once, f"{told:,} rows on the store told {TELLINGS} times, {once:,} once"
+
+
+def test_timeline_finds_a_state_of_a_meeting_of_three(tmp_path: Path) -> None:
+    """``timeline --param a=X`` tests X against a meeting's first and last ISO codes, and only for
+    a meeting of more than two states looks further: X in the middle is found there too."""
+    dk, r = "https://w3id.org/defkg/ontology#", "https://w3id.org/defkg/id/"
+    m, g = f"<{r}meeting/aze-geo-tur/2025-01-01>", f"<{r}graph/x>"
+    quads = [
+        f"{m} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{dk}Meeting> {g} .",
+        f'{m} <http://www.w3.org/2000/01/rdf-schema#label> "a meeting of three"@en {g} .',
+        f"{m} <{dk}reportedIn> <{r}article/x> {g} .",
+    ]
+    for iso in ("AZE", "GEO", "TUR"):
+        quads.append(f"{m} <{dk}participatingState> <{r}state/{iso}> {g} .")
+        quads.append(f'<{r}state/{iso}> <{dk}iso3> "{iso}" <{r}graph/entities> .')
+    with Store(tmp_path / "store") as st:
+        st.bulk_load_nquads("\n".join(quads).encode("utf-8"))
+        text = queries.named_queries()["timeline"].text
+        for iso, found in (("AZE", 1), ("GEO", 1), ("TUR", 1), ("ARM", 0)):
+            rows = queries.select(st, queries.substitute(text, {"a": iso})).rows
+            assert len(rows) == found, iso
+            assert all(row[2]["value"] == "AZE-TUR" for row in rows)  # ?states: first and last
