@@ -3,8 +3,8 @@
 Oxigraph's union default graph gives a triple once per graph that holds it (oxigraph#1919), not
 once as the RDF merge does. A meeting that n reports tell of is a fact of each of their graphs,
 so a query written for the merge may count it n times or list a row n times, and each pattern
-joined over it multiplies the rows by n: on 1,092 reports (12 of a meeting at most) seven
-queries ran past 40 s. Two checks:
+joined over it multiplies the rows by n: on 1,092 reports (12 of a meeting at most) five
+queries ran past 40 s and others took 5-30 s. Two checks:
 
 * the answer over the union is the answer over the merge: the same engine with every quad of the
   store also put in the default graph (a graph is a set), queried without the union. Only
