@@ -8,6 +8,8 @@ without the thing it tests. Locally a missing tool still skips, with the reason 
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 from pathlib import Path
 from typing import NoReturn
 
@@ -25,6 +27,12 @@ def missing(reason: str, module: bool = False) -> NoReturn:
     if CI:
         pytest.fail(f"CI=true but {reason}", pytrace=False)
     pytest.skip(reason, allow_module_level=module)
+
+
+def oxigraph_command() -> str | None:
+    """The `oxigraph` command of this venv (the test extra installs it), else the one on PATH."""
+    here = Path(sys.executable).parent / "oxigraph"
+    return str(here) if here.exists() else shutil.which("oxigraph")
 
 
 @pytest.hookimpl(hookwrapper=True)

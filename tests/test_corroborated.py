@@ -21,13 +21,12 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from conftest import missing
+from conftest import missing, oxigraph_command
 from defkg import queries
 from defkg.store import Store
 from defkg.vocab import PREFIXES
@@ -44,7 +43,7 @@ TELLINGS = 3
 
 @pytest.fixture(scope="module")
 def thrice(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store of every report of tests/corpus told three times: as it is, and thrice with a line
+    """A store of every report of tests/corpus told three times: as it is, and twice with a line
     of its own at the end (another text, so another article, telling of the same meetings)."""
     from defkg.ingest import ingest
 
@@ -117,8 +116,7 @@ def test_union_answers_as_the_merge(thrice: Path, merged: _Merged, name: str) ->
 
 
 def _oxigraph() -> str:
-    here = Path(sys.executable).parent / "oxigraph"
-    exe = str(here) if here.exists() else shutil.which("oxigraph")
+    exe = oxigraph_command()
     if exe is None:
         missing("the oxigraph command is not installed (pip install oxigraph)")
     return exe
@@ -161,19 +159,6 @@ def _work(exe: str, store: Path, sparql: str, tmp: Path) -> int:
     return rows(json.loads(explain.read_text(encoding="utf-8"))["plan"])
 
 
-@pytest.mark.parametrize("name", sorted(TEXTS))
-def test_work_grows_at_most_with_the_square_of_the_tellings(
-    corpus_store: Path, thrice: Path, name: str, tmp_path: Path
-) -> None:
-    exe = _oxigraph()
-    sparql = queries.with_lang(TEXTS[name], "en")
-    once, told = _work(exe, corpus_store, sparql, tmp_path), _work(exe, thrice, sparql, tmp_path)
-    assert once > 0
-    assert told <= TELLINGS**2 * once, (
-        f"{name}: {told:,} rows on the store told {TELLINGS} times, {once:,} once"
-    )
-
-
 def test_dataset_reads_as_the_merge(thrice: Path, merged: _Merged) -> None:
     from defkg import dataset
 
@@ -205,37 +190,6 @@ def test_page_data_reads_as_the_merge(thrice: Path, merged: _Merged) -> None:
     assert _canonical(got) == _canonical(expected)
 
 
-def _library_queries() -> dict[str, str]:
-    from defkg import dataset, view
-
-    out = {
-        f"dataset {n}": getattr(dataset, n)
-        for n in ("_ENGAGEMENTS", "_STATES", "_PLACES", "_PEOPLE", "_EVIDENCE")
-    }
-    out.update(
-        {f"page {n}": view._sparql(n) for n in ("articles", "engagements", "evidence", "labels", "people")}
-    )
-    return out
-
-
-LIBRARY = _library_queries()
-
-
-@pytest.mark.parametrize("name", sorted(LIBRARY))
-def test_library_queries_work_grows_at_most_with_the_square_of_the_tellings(
-    corpus_store: Path, thrice: Path, name: str, tmp_path: Path
-) -> None:
-    exe = _oxigraph()
-    once, told = (
-        _work(exe, corpus_store, LIBRARY[name], tmp_path),
-        _work(exe, thrice, LIBRARY[name], tmp_path),
-    )
-    assert once > 0
-    assert told <= TELLINGS**2 * once, (
-        f"{name}: {told:,} rows on the store told {TELLINGS} times, {once:,} once"
-    )
-
-
 PAIRS = [("TUR", "AZE"), ("HUN", "TUR"), ("TUR", "UZB"), ("TUR", "GBR"), ("IND", "USA")]
 
 
@@ -247,24 +201,6 @@ def test_timelines_of_pairs_read_as_the_merge(thrice: Path, merged: _Merged) -> 
     expected = [analysis.timeline(merged, a, b, engagements=True) for a, b in PAIRS]  # type: ignore[arg-type]
     assert {e.kind for entries in expected for e in entries} > {"Exercise"}  # meetings, agreements, exercises
     assert got == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "pair"),
-    [(0, ("TUR", "AZE")), (1, ("TUR", "UZB"))],
-    ids=["agreements between", "exercises between"],
-)
-def test_engagements_between_work_grows_at_most_with_the_square_of_the_tellings(
-    corpus_store: Path, thrice: Path, text: int, pair: tuple[str, str], tmp_path: Path
-) -> None:
-    from defkg import analysis
-
-    exe = _oxigraph()
-    a, b = pair
-    sparql = analysis._ENGAGEMENTS_BETWEEN[text].replace("?a .", f'"{a}" .', 1).replace("?b .", f'"{b}" .', 1)
-    once, told = _work(exe, corpus_store, sparql, tmp_path), _work(exe, thrice, sparql, tmp_path)
-    assert once > 0
-    assert told <= TELLINGS**2 * once, f"{told:,} rows on the store told {TELLINGS} times, {once:,} once"
 
 
 def test_timeline_finds_a_state_of_a_meeting_of_three(tmp_path: Path) -> None:
@@ -287,3 +223,39 @@ def test_timeline_finds_a_state_of_a_meeting_of_three(tmp_path: Path) -> None:
             rows = queries.select(st, queries.substitute(text, {"a": iso})).rows
             assert len(rows) == found, iso
             assert all(row[2]["value"] == "AZE-TUR" for row in rows)  # ?states: first and last
+
+
+def _queries() -> dict[str, str]:
+    """Every query a command runs over the union: the named queries and cookbook questions (in
+    English), the dataset's, the analyst page's and those of a pair's timeline."""
+    from defkg import analysis, dataset, view
+
+    out = {name: queries.with_lang(text, "en") for name, text in TEXTS.items()}
+    out.update(
+        {
+            f"dataset {n}": getattr(dataset, n)
+            for n in ("_ENGAGEMENTS", "_STATES", "_PLACES", "_PEOPLE", "_EVIDENCE")
+        }
+    )
+    out.update(
+        {f"page {n}": view._sparql(n) for n in ("articles", "engagements", "evidence", "labels", "people")}
+    )
+    agreements, _ = analysis.engagements_between_queries("TUR", "AZE")
+    _, exercises = analysis.engagements_between_queries("TUR", "UZB")
+    out.update({"agreements between": agreements, "exercises between": exercises})
+    return out
+
+
+WORK = _queries()
+
+
+@pytest.mark.parametrize("name", sorted(WORK))
+def test_work_grows_at_most_with_the_square_of_the_tellings(
+    corpus_store: Path, thrice: Path, name: str, tmp_path: Path
+) -> None:
+    exe = _oxigraph()
+    once, told = _work(exe, corpus_store, WORK[name], tmp_path), _work(exe, thrice, WORK[name], tmp_path)
+    assert once > 0
+    assert told <= TELLINGS**2 * once, (
+        f"{name}: {told:,} rows on the store told {TELLINGS} times, {once:,} once"
+    )

@@ -8,9 +8,7 @@ on the embedded store.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -18,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import missing
+from conftest import missing, oxigraph_command
 from defkg import queries, remote
 from defkg.cli.main import cli
 from defkg.ingest import ntriples
@@ -30,14 +28,9 @@ from test_serve import build_store, extractions, free_port, rows
 pytestmark = pytest.mark.server
 
 
-def _oxigraph() -> str | None:
-    here = Path(sys.executable).parent / "oxigraph"
-    return str(here) if here.exists() else shutil.which("oxigraph")
-
-
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    exe = _oxigraph()
+    exe = oxigraph_command()
     if exe is None:
         missing("the oxigraph server is not installed (pip install oxigraph)")
     port = free_port()

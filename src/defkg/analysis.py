@@ -634,14 +634,19 @@ SELECT DISTINCT ?e ?kind ?date ?label ?place ?status ?article ?url ?headline WHE
 _ENGAGEMENT_FIELDS = ("kind", "date", "label", "place", "status", "article", "url", "headline")
 
 
+def engagements_between_queries(a: str, b: str) -> list[str]:
+    """The SPARQL of ``engagements_between``: agreements, then exercises, of states ``a`` and ``b``."""
+    a, b = check_iso3(a), check_iso3(b)
+    return [q.replace("?a .", f'"{a}" .', 1).replace("?b .", f'"{b}" .', 1) for q in _ENGAGEMENTS_BETWEEN]
+
+
 def engagements_between(store: Store, a: str, b: str) -> list[TimelineEntry]:
     """The agreements signed and exercises held by states ``a`` and ``b`` (ISO alpha-3 codes), as
     timeline entries (kind: the agreement's kind, or ``Exercise``)."""
-    a, b = check_iso3(a), check_iso3(b)
     found: dict[str, dict[str, set[str]]] = {}
     try:
-        for text in _ENGAGEMENTS_BETWEEN:  # agreements, then exercises
-            for sol in store.query(text.replace("?a .", f'"{a}" .', 1).replace("?b .", f'"{b}" .', 1)):
+        for sparql in engagements_between_queries(a, b):
+            for sol in store.query(sparql):
                 row = [sol[i].value if sol[i] is not None else "" for i in range(9)]
                 f = found.setdefault(row[0], {})
                 for name, value in zip(_ENGAGEMENT_FIELDS, row[1:], strict=True):
