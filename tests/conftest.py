@@ -35,6 +35,19 @@ def oxigraph_command() -> str | None:
     return str(here) if here.exists() else shutil.which("oxigraph")
 
 
+def code_snapshot(dest: Path) -> Path:
+    """A copy of the package as imported (the sources, or a compiled build: tests/test_compiled.py
+    runs some tests on one, whose modules share a library beside the package) under ``dest``, for
+    child processes that must run one version of the code while the checkout may change."""
+    import defkg
+
+    package = Path(defkg.__file__).resolve().parent
+    shutil.copytree(package, dest / "defkg", ignore=shutil.ignore_patterns("__pycache__"))
+    for lib in package.parent.glob("defkg__mypyc*"):
+        shutil.copy2(lib, dest / lib.name)
+    return dest
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
     """In CI, a skip of a test marked ``browser`` or ``server`` (whatever skipped it) is a failure."""

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import code_snapshot
 from defkg import entities
 from defkg.entities import ENTITY_GRAPH
 from defkg.ingest import ONTOLOGY_GRAPH
@@ -26,7 +27,6 @@ from defkg.store import Store
 from defkg.vocab import DK
 
 RUNS = int(os.environ.get("DEFKG_CRASH_RUNS", "20"))
-SRC = Path(__file__).parent.parent / "src" / "defkg"
 
 EN = (
     "---\npublished: 2026-{month:02d}-{day:02d}\nurl: https://example.org/news/{i}\n---\n"
@@ -95,7 +95,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Every process of these tests runs one snapshot of the code: the same converter throughout,
     even while the checkout changes under the test."""
     snap = tmp_path_factory.mktemp("code")
-    shutil.copytree(SRC, snap / "defkg", ignore=shutil.ignore_patterns("__pycache__"))
+    code_snapshot(snap)
     return {**os.environ, "PYTHONPATH": str(snap)}
 
 

@@ -4,7 +4,6 @@ real processes), readers alongside a writer."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import code_snapshot
 from defkg.entities import ENTITY_GRAPH
 from defkg.errors import StoreError
 from defkg.ingest import ONTOLOGY_GRAPH, ingest
@@ -24,14 +24,13 @@ ARTICLES = {
     "b.txt": "Millî Savunma Bakanı, İngiltere Savunma Bakanı ile Ankara'da bir araya geldi ve iki bakan "
     "bölgesel güvenlik konularını ele aldıklarını söyledi.",
 }
-SRC = Path(__file__).parent.parent / "src" / "defkg"
 
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The processes of these tests run one snapshot of the code (the checkout may change meanwhile)."""
     snap = tmp_path_factory.mktemp("code")
-    shutil.copytree(SRC, snap / "defkg", ignore=shutil.ignore_patterns("__pycache__"))
+    code_snapshot(snap)
     return {**os.environ, "PYTHONPATH": str(snap)}
 
 

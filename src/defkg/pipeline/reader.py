@@ -46,8 +46,9 @@ _HTML_START = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?<(?:!doctype\s+html|html|head|
 _HTML_TAG = re.compile(
     r"</?(?:p|div|span|a|br|article|section|h[1-6]|ul|li|table|script|style|meta)\b[^>]*>", re.IGNORECASE
 )
-# characters that have no place in a news report: C0/C1 controls other than tab and newlines
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# characters that have no place in a news report: C0/C1 controls other than tab and newlines (surrogates
+# as escapes the regex reads: mypyc takes no surrogate in a string literal)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
