@@ -67,6 +67,16 @@ for root in sys.argv[1:]:
 """
 
 
+def _copy_project(project: Path) -> None:
+    project.mkdir(parents=True)
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
+        shutil.copy2(ROOT / name, project / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.so", "*.egg-info")
+    shutil.copytree(ROOT / "_build", project / "_build", ignore=ignore)
+    # src/defkg/ontology is a symlink to ../../ontology: copied as the files it points to
+    shutil.copytree(ROOT / "src", project / "src", ignore=ignore)
+
+
 def compiled_modules() -> list[str]:
     with open(ROOT / "pyproject.toml", "rb") as f:
         return list(tomllib.load(f)["tool"]["defkg"]["compiled"])
@@ -88,13 +98,7 @@ def compiled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.skip("no C compiler")
     work = tmp_path_factory.mktemp("compiled")
     project = work / "project"
-    project.mkdir()
-    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
-        shutil.copy2(ROOT / name, project / name)
-    ignore = shutil.ignore_patterns("__pycache__", "*.so", "*.egg-info")
-    shutil.copytree(ROOT / "_build", project / "_build", ignore=ignore)
-    # src/defkg/ontology is a symlink to ../../ontology: copied as the files it points to
-    shutil.copytree(ROOT / "src", project / "src", ignore=ignore)
+    _copy_project(project)
     wheels = work / "wheels"
     env = dict(os.environ, DEFKG_COMPILE="1")
     pip = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
@@ -169,3 +173,20 @@ def test_the_pipeline_tests_pass_compiled(compiled_site: Path) -> None:
     )
     assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-2000:]
     assert " passed" in done.stdout.splitlines()[-1]
+
+
+def test_no_compiled_editable_install(tmp_path: Path) -> None:
+    """An editable install would put the extensions beside their sources in src/, where Python
+    imports them instead of the sources: setup.py refuses one (before compiling anything)."""
+    _copy_project(tmp_path / "project")
+    done = subprocess.run(
+        [sys.executable, "setup.py", "-q", "editable_wheel"],
+        cwd=tmp_path / "project",
+        env=dict(os.environ, DEFKG_COMPILE="1"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode != 0
+    assert "DEFKG_COMPILE=1 is for a plain install" in done.stderr
+    assert not list((tmp_path / "project" / "src").rglob("*.so"))

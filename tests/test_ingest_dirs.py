@@ -96,3 +96,26 @@ def test_quiet_lists_nothing(tmp_path: Path) -> None:
         cli, ["ingest", str(d), "--store", str(tmp_path / "store"), "--jobs", "1", "--quiet"]
     )
     assert result.exit_code == 0 and "skipped" not in result.stderr
+
+
+def test_workers_collect_garbage_less_often_the_caller_keeps_its_settings(tmp_path: Path) -> None:
+    """The ingest's worker processes raise the cyclic collector's thresholds (ingest.py,
+    WORKER_GC_THRESHOLDS); the process that calls ``ingest`` keeps its own."""
+    import gc
+
+    from defkg import ingest as ingest_module
+
+    pool = ingest_module._pool(1)
+    try:
+        assert pool.submit(gc.get_threshold).result(timeout=60) == ingest_module.WORKER_GC_THRESHOLDS
+    finally:
+        pool.shutdown()
+    mine = gc.get_threshold()
+    assert mine != ingest_module.WORKER_GC_THRESHOLDS
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(ingest_module.SERIAL_BELOW + 2):  # enough for worker processes
+        (corpus / f"r{i}.txt").write_text(REPORT.replace("3 March", f"{i + 1} March"), encoding="utf-8")
+    report = ingest([corpus], tmp_path / "store", jobs=2, bar=False)
+    assert report.articles == ingest_module.SERIAL_BELOW + 2
+    assert gc.get_threshold() == mine
