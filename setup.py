@@ -6,7 +6,6 @@ so an edited source would silently not run."""
 
 from __future__ import annotations
 
-import os
 import sys
 import tomllib
 from pathlib import Path
@@ -14,6 +13,8 @@ from pathlib import Path
 from setuptools import setup
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "_build"))
+from backend import compile_requested  # noqa: E402 (the build backend's own test of DEFKG_COMPILE)
 
 
 def compiled_modules() -> list[str]:
@@ -22,7 +23,7 @@ def compiled_modules() -> list[str]:
 
 
 def ext_modules() -> list:
-    if os.environ.get("DEFKG_COMPILE", "").strip().lower() not in {"1", "true", "yes"}:
+    if not compile_requested():
         return []
     if "editable_wheel" in sys.argv:
         sys.exit(
