@@ -162,3 +162,40 @@ def test_a_store_changed_mid_answer_cuts_it_short(tmp_path: Path, monkeypatch) -
     (Path(path) / "000999.log").write_bytes(b"")  # what a writer does: a new file in the directory
     with pytest.raises(sw.Failed, match="store changed"):
         worker.answer(socket.socketpair()[0], "SELECT * WHERE { ?s ?p ?o }", {"select": ["CSV", "x"]})
+
+
+def test_a_reopen_starts_no_process(tmp_path: Path, monkeypatch) -> None:
+    """Giving memory back after a reopen must not fork: a forked child counts the worker's pages
+    again until it execs (``ctypes.util.find_library`` runs ``ldconfig -p``; the 100 MB dump test
+    of test_serve_http.py saw a 128 MB serve that way)."""
+    import os
+    import platform
+    import subprocess
+    import sys
+
+    path = big(tmp_path / "store")
+    query = "SELECT ?s ?o WHERE { ?s <http://e/p> ?o }"
+    expected = oxigraph_bytes(ox.Store.read_only(path), query, "CSV")
+    worker = sw.Worker(path, PREFIXES, memory=1)
+    monkeypatch.setattr(sw, "_MALLOC_TRIM", [])  # looked up again, inside the test
+    monkeypatch.setattr(sw, "MIN_ROOM", 0)
+
+    started: list[str] = []
+
+    def refusing(name: str):
+        def refuse(*args, **kwargs):
+            started.append(name)
+            raise OSError(f"{name}: refused by the test")
+
+        return refuse
+
+    for name in ("fork", "posix_spawn", "posix_spawnp"):
+        if hasattr(os, name):
+            monkeypatch.setattr(os, name, refusing(name))
+    monkeypatch.setattr(subprocess.Popen, "_execute_child", refusing("subprocess"))
+    growing = itertools.count(10)
+    monkeypatch.setattr(sw, "rss", lambda: next(growing))
+    assert answer(worker, query, "CSV") == expected
+    assert worker.reopened > 10 and started == []
+    if sys.platform == "linux" and platform.libc_ver()[0] == "glibc":
+        assert sw._malloc_trim() is not None  # and the memory is given back there
