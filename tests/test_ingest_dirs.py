@@ -119,3 +119,45 @@ def test_workers_collect_garbage_less_often_the_caller_keeps_its_settings(tmp_pa
     report = ingest([corpus], tmp_path / "store", jobs=2, bar=False)
     assert report.articles == ingest_module.SERIAL_BELOW + 2
     assert gc.get_threshold() == mine
+
+
+def test_worker_gc_for_tasks_in_a_process_not_ours() -> None:
+    """``ingest.worker_gc``: the workers' thresholds while a task runs (a Dask worker's), the
+    process's own again once the last of the tasks running at once in its threads ends."""
+    import gc
+    import threading
+
+    from defkg import ingest as ingest_module
+
+    mine = gc.get_threshold()
+    assert mine != ingest_module.WORKER_GC_THRESHOLDS
+    with ingest_module.worker_gc():
+        assert gc.get_threshold() == ingest_module.WORKER_GC_THRESHOLDS
+    assert gc.get_threshold() == mine
+    # two tasks that overlap: the first ends while the second runs
+    first_in, first_out, second_in = threading.Event(), threading.Event(), threading.Event()
+    seen: dict[str, tuple[int, ...]] = {}
+
+    def first() -> None:
+        with ingest_module.worker_gc():
+            first_in.set()
+            second_in.wait(10)
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(10)
+        with ingest_module.worker_gc():
+            second_in.set()
+            first_out.wait(10)
+            seen["second, after the first ended"] = gc.get_threshold()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    assert seen == {"second, after the first ended": ingest_module.WORKER_GC_THRESHOLDS}
+    assert gc.get_threshold() == mine
+    with pytest.raises(ZeroDivisionError), ingest_module.worker_gc():  # and after an error
+        1 / 0  # noqa: B018
+    assert gc.get_threshold() == mine
