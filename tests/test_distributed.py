@@ -190,24 +190,3 @@ def test_dask_job_on_a_local_cluster_equals_ingest(
     assert names == sorted(names) and len(names) > 5
     assert len(loaded.shards) == len(extracted.shards)
     assert _quads(tmp_path / "store") == local[0]
-
-
-def test_a_dask_task_runs_with_the_workers_garbage_collector(tmp_path: Path, monkeypatch) -> None:
-    """The task of a Dask worker sets ingest's worker thresholds while it runs (``worker_gc``)."""
-    import gc
-
-    from defkg import distributed
-    from defkg import ingest as ingest_module
-
-    seen = []
-    collect = shards.collect
-
-    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append(gc.get_threshold())
-        return collect(*args, **kwargs)
-
-    monkeypatch.setattr(shards, "collect", recording)
-    units = list(ingest_module._units([OWN]))[:3]
-    report = distributed.extract_partition(0, units, str(tmp_path), True, shards.SHARD_QUADS)
-    assert report.articles == 3 and seen == [ingest_module.WORKER_GC_THRESHOLDS]
-    assert gc.get_threshold() != ingest_module.WORKER_GC_THRESHOLDS

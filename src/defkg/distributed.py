@@ -47,12 +47,10 @@ def _client_module() -> Any:
 def extract_partition(
     index: int, units: list[_ingest.Unit], out: str, validate: bool, limit: int
 ) -> shards.ShardReport:
-    """One task, run on a worker: the articles of ``units`` into shards ``out/part-<index>-NNNNN.nq``
-    (with the garbage collector of ingest's workers while it runs: ``ingest.worker_gc``)."""
-    with _ingest.worker_gc():
-        return shards.collect(
-            _ingest._Serial(units, validate), shards.ShardWriter(out, f"part-{index:06d}", limit)
-        )
+    """One task, run on a worker: the articles of ``units`` into shards ``out/part-<index>-NNNNN.nq``."""
+    return shards.collect(
+        _ingest._Serial(units, validate), shards.ShardWriter(out, f"part-{index:06d}", limit)
+    )
 
 
 def extract(

@@ -10,7 +10,6 @@ wins, as with one process.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import multiprocessing
 import os
@@ -466,35 +465,6 @@ def _worker_init() -> None:
     import gc
 
     gc.set_threshold(*WORKER_GC_THRESHOLDS)
-
-
-class _TaskGC:
-    """The thresholds of a process whose tasks (threads) run under ``worker_gc``."""
-
-    lock = threading.Lock()
-    running = 0  # tasks now inside worker_gc
-    saved: tuple[int, ...] = ()  # the process's own thresholds, while any is
-
-
-@contextlib.contextmanager
-def worker_gc() -> Iterator[None]:
-    """``WORKER_GC_THRESHOLDS`` while the block runs, then the process's own again: for a task in
-    a process that is not ours (a Dask worker). Tasks running at once in threads of one process
-    share the setting; the process's own comes back when the last of them ends."""
-    import gc
-
-    with _TaskGC.lock:
-        if _TaskGC.running == 0:
-            _TaskGC.saved = gc.get_threshold()
-            gc.set_threshold(*WORKER_GC_THRESHOLDS)
-        _TaskGC.running += 1
-    try:
-        yield
-    finally:
-        with _TaskGC.lock:
-            _TaskGC.running -= 1
-            if _TaskGC.running == 0:
-                gc.set_threshold(*_TaskGC.saved)
 
 
 def _pool(jobs: int) -> Any:
