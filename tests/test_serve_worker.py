@@ -129,6 +129,13 @@ def answer(worker: sw.Worker, query: str, fmt: str) -> bytes:
     return bytes(got)
 
 
+def always_over_the_limit(monkeypatch) -> None:
+    """The worker's memory grows at every look: it reopens the store at each one."""
+    monkeypatch.setattr(sw, "MIN_ROOM", 0)
+    growing = itertools.count(10)
+    monkeypatch.setattr(sw, "rss", lambda: next(growing))
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize(
     "query",
@@ -144,9 +151,7 @@ def test_an_answer_resumed_many_times_is_the_same_answer(
     path = big(tmp_path / "store")
     expected = oxigraph_bytes(ox.Store.read_only(path), query, fmt)
     worker = sw.Worker(path, PREFIXES, memory=1)
-    monkeypatch.setattr(sw, "MIN_ROOM", 0)
-    growing = itertools.count(10)
-    monkeypatch.setattr(sw, "rss", lambda: next(growing))  # always growing: always over the limit
+    always_over_the_limit(monkeypatch)
     assert answer(worker, query, fmt) == expected
     rows = len(
         list(ox.Store.read_only(path).query(query, prefixes=PREFIXES, use_default_graph_as_union=True))
@@ -157,8 +162,7 @@ def test_an_answer_resumed_many_times_is_the_same_answer(
 def test_a_store_changed_mid_answer_cuts_it_short(tmp_path: Path, monkeypatch) -> None:
     path = big(tmp_path / "store")
     worker = sw.Worker(path, PREFIXES, memory=1)
-    growing = itertools.count(10)
-    monkeypatch.setattr(sw, "rss", lambda: next(growing))
+    always_over_the_limit(monkeypatch)
     (Path(path) / "000999.log").write_bytes(b"")  # what a writer does: a new file in the directory
     with pytest.raises(sw.Failed, match="store changed"):
         worker.answer(socket.socketpair()[0], "SELECT * WHERE { ?s ?p ?o }", {"select": ["CSV", "x"]})
@@ -177,8 +181,7 @@ def test_a_reopen_starts_no_process(tmp_path: Path, monkeypatch) -> None:
     query = "SELECT ?s ?o WHERE { ?s <http://e/p> ?o }"
     expected = oxigraph_bytes(ox.Store.read_only(path), query, "CSV")
     worker = sw.Worker(path, PREFIXES, memory=1)
-    monkeypatch.setattr(sw, "_MALLOC_TRIM", [])  # looked up again, inside the test
-    monkeypatch.setattr(sw, "MIN_ROOM", 0)
+    sw._malloc_trim.cache_clear()  # looked up again, inside the test
 
     started: list[str] = []
 
@@ -193,8 +196,7 @@ def test_a_reopen_starts_no_process(tmp_path: Path, monkeypatch) -> None:
         if hasattr(os, name):
             monkeypatch.setattr(os, name, refusing(name))
     monkeypatch.setattr(subprocess.Popen, "_execute_child", refusing("subprocess"))
-    growing = itertools.count(10)
-    monkeypatch.setattr(sw, "rss", lambda: next(growing))
+    always_over_the_limit(monkeypatch)
     assert answer(worker, query, "CSV") == expected
     assert worker.reopened > 10 and started == []
     if sys.platform == "linux" and platform.libc_ver()[0] == "glibc":

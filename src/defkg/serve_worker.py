@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import gc
 import json
 import os
@@ -93,20 +94,16 @@ def rss() -> int:
         return 0
 
 
-_MALLOC_TRIM: list[Any] = []  # glibc's malloc_trim once looked up ([None] where there is none)
-
-
+@functools.cache
 def _malloc_trim() -> Any:
-    """glibc's ``malloc_trim``, looked up among the symbols the process has loaded, or None.
+    """glibc's ``malloc_trim``, looked up once among the symbols the process has loaded, or None.
     Not through ``ctypes.util.find_library``: that forks ``ldconfig -p``, and a fork of a worker
     holding a store counts the worker's memory twice until it execs (the 100 MB dump test saw
     128 MB that way: ``test_serve_worker.py`` checks that a reopen starts no process)."""
-    if not _MALLOC_TRIM:
-        try:
-            _MALLOC_TRIM.append(ctypes.CDLL(None).malloc_trim)
-        except (OSError, AttributeError, TypeError):  # not glibc (musl, macOS, Windows)
-            _MALLOC_TRIM.append(None)
-    return _MALLOC_TRIM[0]
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):  # not glibc (musl, macOS, Windows)
+        return None
 
 
 def _trim() -> None:
