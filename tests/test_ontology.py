@@ -381,3 +381,34 @@ def test_named_queries_read_english_labels(query: str, column: int, expected: se
     text = (ROOT / "src" / "defkg" / "queries" / f"{query}.rq").read_text(encoding="utf-8")
     rows = list(store.query(sparql_prologue() + text))
     assert {r[column].value for r in rows if r[column] is not None} == expected
+
+
+@pytest.mark.parametrize(
+    "prefix, rdflib_name",
+    [("prov", "PROV"), ("foaf", "FOAF"), ("time", "TIME"), ("skos", "SKOS"), ("owl", "OWL"),
+     ("rdf", "RDF"), ("rdfs", "RDFS"), ("xsd", "XSD"), ("org", "ORG"), ("schema", "SDO"),
+     ("dcterms", "DCTERMS")],
+)  # fmt: skip
+def test_plain_prefixes_are_rdflibs_namespaces(prefix: str, rdflib_name: str) -> None:
+    """defkg.namespaces (plain strings, so that the store and queries need no rdflib) says what
+    rdflib says."""
+    import rdflib.namespace
+
+    from defkg import namespaces
+
+    assert namespaces.PREFIXES[prefix] == str(getattr(rdflib.namespace, rdflib_name))
+
+
+def test_own_prefix_is_the_ontologys_namespace() -> None:
+    from defkg import namespaces
+
+    declared = dict(Graph().parse(ONTOLOGY).namespaces())
+    assert namespaces.PREFIXES["dk"] == str(declared["dk"]) == ONTOLOGY_IRI + "#"
+
+
+def test_organization_kind_names_are_the_vocabulary_kinds() -> None:
+    from defkg.namespaces import ORGANIZATION_KIND_NAMES
+    from defkg.vocab import ORGANIZATION_KINDS
+
+    assert tuple(ORGANIZATION_KINDS) == ORGANIZATION_KIND_NAMES
+    assert all(str(iri) == str(DK) + name for name, iri in ORGANIZATION_KINDS.items())

@@ -29,17 +29,22 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
-
+from defkg import _lazy
 from defkg.errors import InputError, QueryError
+from defkg.namespaces import ORGANIZATION_KIND_NAMES, PREFIXES
 from defkg.store import Store
 from defkg.textnorm import fold
-from defkg.vocab import ORGANIZATION_KINDS
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = _lazy.module("networkx")
 
 SEED = 42
 _ISO3 = re.compile(r"^[A-Za-z]{3}$")
-DK_NS = "https://w3id.org/defkg/ontology#"
+DK_NS = PREFIXES["dk"]
 
 # -- SPARQL --------------------------------------------------------------------------------------
 #
@@ -50,7 +55,7 @@ DK_NS = "https://w3id.org/defkg/ontology#"
 # pattern each (linear in the store), joined here in Python.
 
 _NODE_KINDS = {
-    **{DK_NS + k: "Organization" for k in ("Organization", *ORGANIZATION_KINDS)},
+    **{DK_NS + k: "Organization" for k in ("Organization", *ORGANIZATION_KIND_NAMES)},
     DK_NS + "State": "State",
     DK_NS + "Official": "Official",
     DK_NS + "Meeting": "Meeting",

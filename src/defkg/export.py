@@ -10,9 +10,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from defkg.errors import InputError
-from defkg.ingest import ONTOLOGY_GRAPH
+from defkg.namespaces import ONTOLOGY_IRI as ONTOLOGY_GRAPH
+from defkg.namespaces import PREFIXES
 from defkg.store import Store
-from defkg.vocab import PREFIXES
 
 FORMATS = {
     "turtle": ("ttl", ox.RdfFormat.TURTLE),

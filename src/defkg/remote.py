@@ -32,8 +32,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from defkg.errors import QueryError
+from defkg.namespaces import PREFIXES
 from defkg.queries import Table
-from defkg.vocab import PREFIXES
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"

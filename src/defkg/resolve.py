@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from defkg.errors import QueryError
+from defkg.namespaces import PREFIXES
 from defkg.textnorm import fold
-from defkg.vocab import PREFIXES
 
 # rows of plain strings (None when unbound) for a SELECT query; see ``store_select``
 Select = Callable[[str], Sequence[Sequence[str | None]]]

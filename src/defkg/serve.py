@@ -46,6 +46,7 @@ from typing import Any
 
 from defkg import serve_worker
 from defkg.errors import DefkgError, QueryError
+from defkg.namespaces import PREFIXES
 from defkg.sparql_errors import did_you_mean
 
 MAX_QUERY_BYTES = 1_000_000
@@ -128,32 +129,6 @@ def offered(graph: bool) -> list[str]:
 
 # -- worker processes -------------------------------------------------------------------------------
 
-_PREFIXES: dict[str, str] = {}
-
-
-def prefixes() -> dict[str, str]:
-    """The project's prefixes (``defkg.vocab.PREFIXES``), asked once of a short-lived process:
-    ``defkg.vocab`` loads rdflib, which neither the server nor its workers need otherwise."""
-    if not _PREFIXES:
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import json; from defkg.vocab import PREFIXES; print(json.dumps(PREFIXES))",
-            ],
-            capture_output=True,
-            stdin=subprocess.DEVNULL,
-            env=_worker_env(),
-            timeout=WORKER_START_SECONDS,
-        )
-        if done.returncode != 0:
-            raise DefkgError(
-                "cannot read the project's prefixes: " + done.stderr.decode(errors="replace")[-300:]
-            )
-        _PREFIXES.update(json.loads(done.stdout))
-    return _PREFIXES
-
-
 WORKER_START_SECONDS = 60.0
 
 
@@ -175,7 +150,7 @@ class _Worker:
             theirs.close()
         self.sock = ours
         try:
-            serve_worker.send_json(ours, {"prefixes": prefixes(), "memory": memory})
+            serve_worker.send_json(ours, {"prefixes": PREFIXES, "memory": memory})
             _, payload = serve_worker.receive(ours, WORKER_START_SECONDS)
             msg = json.loads(payload)
         except (TimeoutError, EOFError, OSError):
@@ -621,7 +596,6 @@ def examples() -> list[dict[str, str]]:
 def editor_page() -> str:
     """The query page: an editor with highlighting, the prefixes, the examples, Run, a table."""
     from defkg.view import _asset, script_json
-    from defkg.vocab import PREFIXES
 
     data = {"prefixes": PREFIXES, "examples": examples(), "endpoint": "/sparql"}
     parts = {

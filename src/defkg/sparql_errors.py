@@ -126,7 +126,7 @@ def describe(error: BaseException | str, sparql: str, prefixes: Mapping[str, str
     ``prefixes``: the prefixes the store predeclares (default: defkg's ``PREFIXES``).
     """
     if prefixes is None:
-        from defkg.vocab import PREFIXES
+        from defkg.namespaces import PREFIXES
 
         prefixes = PREFIXES
     message = str(error)

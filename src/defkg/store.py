@@ -27,7 +27,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from defkg.errors import StoreError
-from defkg.vocab import PREFIXES
+from defkg.namespaces import PREFIXES
 
 GraphPayload = tuple[str, str]  # (graph IRI, N-Triples text)
 # at most this many quads per bulk load: Oxigraph's loader ingests one atomic set of index files

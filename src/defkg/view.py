@@ -26,14 +26,16 @@ import json
 import math
 import re
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-from pyvis.network import Network
-
-from defkg import analysis
+from defkg import _lazy, analysis
 from defkg.errors import InputError
 from defkg.store import Store
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = _lazy.module("networkx")
 
 SEED = analysis.SEED
 LAYOUT_THRESHOLD = 600  # above this many nodes: precomputed positions, physics off
@@ -590,6 +592,8 @@ def render_html(
     precomputed = n > layout_threshold
     positions = fast_layout(g) if precomputed else None
     vnodes, vedges = vis_data(g, size_by, positions)
+    from pyvis.network import Network
+
     net = Network(
         height="100%",
         width="100%",

@@ -10,16 +10,20 @@ from __future__ import annotations
 from typing import Any
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD, DefinedNamespace
+from rdflib.namespace import DefinedNamespace
 
-ONTOLOGY_IRI = "https://w3id.org/defkg/ontology"
-RESOURCE_BASE = "https://w3id.org/defkg/id/"
+# the plain strings live in defkg.namespaces (no rdflib): re-exported
+from defkg.namespaces import ONTOLOGY_IRI as ONTOLOGY_IRI
+from defkg.namespaces import ORGANIZATION_KIND_NAMES
+from defkg.namespaces import PREFIXES as PREFIXES
+from defkg.namespaces import RESOURCE_BASE as RESOURCE_BASE
+from defkg.namespaces import sparql_prologue as sparql_prologue
 
 
 class DK(DefinedNamespace):
     """defkg's own terms."""
 
-    _NS = Namespace(ONTOLOGY_IRI + "#")
+    _NS = Namespace(PREFIXES["dk"])
     _fail = True
 
     # --- classes: actors
@@ -139,27 +143,15 @@ class DK(DefinedNamespace):
     sourceFile: URIRef
 
 
-# The kinds of organisation, by the names the gazetteers give them (orgs.tsv's "kind"): the
-# subclasses of dk:Organization in the ontology (tests/test_ontology.py checks that both agree).
-ORGANIZATION_KINDS: dict[str, URIRef] = {
-    k: getattr(DK, k)
-    for k in (
-        "GovernmentBody",
-        "Ministry",
-        "ArmedForce",
-        "Agency",
-        "InternationalOrganization",
-        "Company",
-        "ArmedNonStateGroup",
-    )
-}
+# the subclasses of dk:Organization, by the names the gazetteers give them (namespaces.py)
+ORGANIZATION_KINDS: dict[str, URIRef] = {k: getattr(DK, k) for k in ORGANIZATION_KIND_NAMES}
 
 DKR = Namespace(RESOURCE_BASE)
-ORG = Namespace("http://www.w3.org/ns/org#")
-SDO = Namespace("https://schema.org/")
-WD = Namespace("http://www.wikidata.org/entity/")
+ORG = Namespace(PREFIXES["org"])
+SDO = Namespace(PREFIXES["schema"])
+WD = Namespace(PREFIXES["wd"])
 SH = Namespace("http://www.w3.org/ns/shacl#")
-DCT = Namespace("http://purl.org/dc/terms/")
+DCT = Namespace(PREFIXES["dcterms"])
 
 
 class Terms:
@@ -175,29 +167,6 @@ class Terms:
         term: URIRef = getattr(self._namespace, name)
         setattr(self, name, term)
         return term
-
-
-PREFIXES: dict[str, str] = {
-    "dk": str(DK._NS),
-    "dkr": RESOURCE_BASE,
-    "org": str(ORG),
-    "prov": str(PROV),
-    "schema": str(SDO),
-    "foaf": str(FOAF),
-    "time": str(TIME),
-    "skos": str(SKOS),
-    "wd": str(WD),
-    "owl": str(OWL),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "dcterms": str(DCT),
-}
-
-
-def sparql_prologue() -> str:
-    """PREFIX lines for every prefix above, for queries written without them."""
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
 def bind_prefixes(graph: Graph) -> None:

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from defkg.cli.common import reports_errors, store_option, wait_option
-from defkg.ingest import IngestReport, ingest
+
+if TYPE_CHECKING:
+    from defkg.ingest import IngestReport
 
 
 class InputPath(click.Path):
@@ -67,6 +69,8 @@ def command(
     """Read articles (text with optional front matter, JSON Lines, HTML; files or
     directories) and add what they say to the store, one named graph per article.
     Re-ingesting an article replaces its graph."""
+    from defkg.ingest import ingest  # the pipeline: not imported to list the commands
+
     report: IngestReport = ingest(
         paths,
         store,
