@@ -133,3 +133,36 @@ def test_several_keys_and_a_missing_column() -> None:
     got = query_order.sort_rows(("n", "x"), rows, [("n", True), ("x", False)])
     assert got == [rows[1], rows[2], rows[0]]
     assert query_order.sort_rows(("n", "x"), rows, [("y", False)]) is None
+
+
+def _reference(rows: list[list[dict[str, str] | None]], keys: list[query_order.Key]) -> list[int]:
+    """SPARQL's order by stable sorts, one per key from the last: ties keep the rows' order."""
+    order = list(range(len(rows)))
+    for col, desc in reversed([(int(v), d) for v, d in keys]):
+        order.sort(key=lambda i: query_order._term_key(rows[i][col]), reverse=desc)  # type: ignore[arg-type,return-value]
+    return order
+
+
+POOL: list[dict[str, str] | None] = [
+    None,
+    IRI_A,
+    IRI_B,
+    {"type": "uri", "value": "http://x/a"},  # equal to IRI_A, another object
+    _lit("1", "integer"),
+    _lit("1.0", "decimal"),  # equal in value to "1": a tie
+    _lit("-3", "integer"),
+    _lit("2.5", "double"),
+]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_several_keys_ascending_and_descending_as_stable_sorts(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    width = rng.randint(1, 3)
+    rows = [[rng.choice(POOL) for _ in range(width)] for _ in range(rng.randint(0, 30))]
+    keys = [(str(c), rng.random() < 0.5) for c in rng.sample(range(width), rng.randint(1, width))]
+    got = query_order.sort_rows([str(c) for c in range(width)], rows, keys)
+    assert got is not None
+    assert [id(r) for r in got] == [id(rows[i]) for i in _reference(rows, keys)]

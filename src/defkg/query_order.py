@@ -3,7 +3,9 @@
 Oxigraph sorts by comparing terms through its string table: every comparison of two IRIs (or of
 two strings longer than 15 bytes) looks both strings up again, so ordering a listing of 10,000
 rows by meeting IRI cost ~0.9 s CPU on a store of 1.1M triples, against ~0.1 s to produce the
-rows. Sorting the decoded rows in Python costs a few milliseconds.
+rows. Sorting the decoded rows in Python: each distinct value's key is made once and ranked, then
+one sort of small integers (the 21,511 rows of ``participants`` on 1M quads: ~80 ms; chained
+sorts of the rows' keys took ~145).
 
 ``split`` recognises the one form the named queries and the cookbook use: a trailing
 ``ORDER BY`` of projected variables, each bare, ``ASC(?v)`` or ``DESC(?v)``, with no ``LIMIT``
@@ -115,31 +117,47 @@ def sort_rows(vars_: Sequence[str], rows: Sequence[Row], keys: list[Key]) -> lis
     if any(v not in index for v, _ in keys):
         return None
     columns: list[list[tuple[Any, ...]]] = []
-    for v, _ in keys:
+    ranks: list[list[int]] = []
+    for v, desc in keys:
         col = index[v]
-        kinds: set[str] = set()
+        # a term repeated in many rows is one dict (queries.to_table): its key is made once
+        memo: dict[int, tuple[Any, ...] | None] = {}
         column: list[tuple[Any, ...]] = []
         for row in rows:
             term = row[col]
-            if term is None:
-                column.append((0,))
-            elif term["type"] == "bnode":
-                column.append((1, term["value"]))
-            elif term["type"] == "uri":
-                column.append((2, term["value"]))
-            else:
-                lit = _literal_key(term)
-                if lit is None:
-                    return None
-                kinds.add(lit[0])
-                column.append((3, *lit))  # the kind first: values of two kinds never meet
+            key = memo.get(id(term), _UNSET)
+            if key is _UNSET:
+                key = memo[id(term)] = _term_key(term)
+            if key is None:
+                return None
+            column.append(key)
+        kinds = {k[1] for k in memo.values() if k is not None and k[0] == 3}
         if len(kinds) > 1 and not _one_kind_per_group(columns, column):
             return None
         columns.append(column)
-    order = list(range(len(rows)))
-    for (_, desc), column in reversed(list(zip(keys, columns, strict=True))):
-        order.sort(key=column.__getitem__, reverse=desc)  # stable, also reversed
+        # each distinct key by its rank, negated for DESC: one sort of small integers
+        rank = {k: r for r, k in enumerate(sorted({k for k in memo.values() if k is not None}))}
+        sign = -1 if desc else 1
+        ranks.append([sign * rank[k] for k in column])
+    composite = list(zip(*ranks, strict=True))
+    order = sorted(range(len(rows)), key=composite.__getitem__)  # stable: ties keep the rows' order
     return [rows[i] for i in order]
+
+
+_UNSET: Any = object()
+
+
+def _term_key(term: dict[str, str] | None) -> tuple[Any, ...] | None:
+    """A term's place in SPARQL's order: unbound, blank nodes, IRIs, then literals by kind and value
+    (``None``: a literal of a kind not ordered here)."""
+    if term is None:
+        return (0,)
+    if term["type"] == "bnode":
+        return (1, term["value"])
+    if term["type"] == "uri":
+        return (2, term["value"])
+    lit = _literal_key(term)
+    return None if lit is None else (3, *lit)  # the kind first: values of two kinds never meet
 
 
 def _one_kind_per_group(earlier: list[list[tuple[Any, ...]]], column: list[tuple[Any, ...]]) -> bool:
