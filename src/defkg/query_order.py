@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from defkg import sparql_tokens
@@ -119,32 +120,25 @@ def sort_rows(vars_: Sequence[str], rows: Sequence[Row], keys: list[Key]) -> lis
     columns: list[list[tuple[Any, ...]]] = []
     ranks: list[list[int]] = []
     for v, desc in keys:
-        col = index[v]
-        # a term repeated in many rows is one dict (queries.to_table): its key is made once
-        memo: dict[int, tuple[Any, ...] | None] = {}
-        column: list[tuple[Any, ...]] = []
-        for row in rows:
-            term = row[col]
-            key = memo.get(id(term), _UNSET)
-            if key is _UNSET:
-                key = memo[id(term)] = _term_key(term)
-            if key is None:
-                return None
-            column.append(key)
-        kinds = {k[1] for k in memo.values() if k is not None and k[0] == 3}
+        terms = list(map(itemgetter(index[v]), rows))
+        # a term repeated in many rows is one dict (queries.to_table): its key is made once; the
+        # loops over the rows are map()s
+        made = {id(t): _term_key(t) for t in {id(t): t for t in terms}.values()}
+        if None in made.values():
+            return None
+        key_of: dict[int, tuple[Any, ...]] = made  # type: ignore[assignment]
+        column = list(map(key_of.__getitem__, map(id, terms)))
+        kinds = {k[1] for k in key_of.values() if k[0] == 3}
         if len(kinds) > 1 and not _one_kind_per_group(columns, column):
             return None
         columns.append(column)
         # each distinct key by its rank, negated for DESC: one sort of small integers
-        rank = {k: r for r, k in enumerate(sorted({k for k in memo.values() if k is not None}))}
         sign = -1 if desc else 1
-        ranks.append([sign * rank[k] for k in column])
+        rank = {k: sign * r for r, k in enumerate(sorted(set(key_of.values())))}
+        ranks.append(list(map(rank.__getitem__, column)))
     composite = list(zip(*ranks, strict=True))
     order = sorted(range(len(rows)), key=composite.__getitem__)  # stable: ties keep the rows' order
     return [rows[i] for i in order]
-
-
-_UNSET: Any = object()
 
 
 def _term_key(term: dict[str, str] | None) -> tuple[Any, ...] | None:
