@@ -443,3 +443,21 @@ def test_engine_floor_measures_a_store(tmp_path: Path) -> None:
     assert "meetings-between" not in by_name and {"meetings", "participants", "topics"} <= set(by_name)
     meetings = by_name["meetings"]
     assert meetings["rows"] > 0 and meetings["looked_up"] >= meetings["rows"]  # one meeting IRI a row
+
+
+# -- benchmarks/cli_startup.py: the commands' CPU, two trees side by side ---------------------------
+
+
+def test_cli_startup_times_every_command_of_both_trees(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bench = _bench("cli_startup")
+    store = tmp_path / "store"
+    assert ingest([ROOT / "examples" / "aa-turkiye-uk-consultations-2025.txt"], store, jobs=1).ok
+    src = str(ROOT / "src")
+    assert bench.main(["--before-src", src, "--after-src", src, "--store", str(store), "--rounds", "1"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| `defkg ")]
+    assert len(rows) == len(bench.commands(str(store), "out.nq"))
+    for row in rows:
+        before, after = (float(cell) for cell in row.split("|")[2:4])
+        assert before > 0 and after > 0

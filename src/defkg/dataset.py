@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from defkg.errors import DefkgError, QueryError
-from defkg.gazetteer import forms, read_tsv
 from defkg.store import Store
 
 FORMATS = ("csv", "parquet")
@@ -147,10 +146,14 @@ def _data(name: str) -> Path:
 
 def cow_codes() -> dict[str, int]:
     """ISO3 -> Correlates of War state code (``data/states.tsv``)."""
+    from defkg.gazetteer import read_tsv  # the gazetteers' module: not to list the commands
+
     return {r["iso3"]: int(r["cow"]) for r in read_tsv(_data("states.tsv")) if r.get("cow", "").isdigit()}
 
 
 def state_labels() -> dict[str, str]:
+    from defkg.gazetteer import read_tsv
+
     return {r["iso3"]: r["label_en"] for r in read_tsv(_data("states.tsv"))}
 
 
@@ -158,6 +161,8 @@ class Levels:
     """An official's level (1-5) from their titles and rank (``data/official_levels.tsv``)."""
 
     def __init__(self) -> None:
+        from defkg.gazetteer import forms, read_tsv
+
         self.by_title: dict[str, int] = {}
         self.by_rank: dict[str, int] = {}
         for r in read_tsv(_data("official_levels.tsv")):

@@ -25,9 +25,7 @@ import os
 import re
 import secrets
 import threading
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -193,6 +191,9 @@ def request(
     ``QueryError``s naming the URL without its credentials. With credentials (given, in the URL
     or in the environment), a 401 answer is retried with the Basic or Digest authentication
     the server asks for."""
+    import urllib.error
+    import urllib.request  # ~30 ms (http.client, email): imported when a server is asked
+
     clean, in_url = split_url(url)
     creds = credentials or in_url or credentials_from_env()
     parts = urllib.parse.urlsplit(clean)
