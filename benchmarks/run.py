@@ -689,7 +689,10 @@ def markdown(r: dict[str, Any]) -> str:
             o50, o95, ov = cell(v.get("oxigraph"))
             b50, _, bv = cell(v.get("rdflib"))
             rows = v.get("oxigraph", {}).get("rows", "-")
-            if bv is not None and ov and "p50_ms" in v.get("oxigraph", {}):
+            theirs = v.get("rdflib", {}).get("rows")
+            if theirs is not None and theirs != rows:  # no ratio between two different answers
+                ratio = f"answers differ: rdflib {theirs:,} rows"
+            elif bv is not None and ov and "p50_ms" in v.get("oxigraph", {}):
                 ratio = f"{'> ' if 'timeout_s' in v['rdflib'] else ''}{bv / ov:,.0f}×"
             else:
                 ratio = "-"
