@@ -7,22 +7,24 @@ the commands (``defkg --help``).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+import importlib
 from types import ModuleType
+from typing import Any
+
+
+class _Deferred(ModuleType):
+    """Stands for a module until one of its attributes is read; then imports it (the import
+    system's own lock makes that safe from several threads, unlike the standard library's
+    ``LazyLoader`` before Python 3.12.3) and takes its attributes, so that later reads are plain
+    attribute reads."""
+
+    def __getattr__(self, name: str) -> Any:  # only for what this object does not hold yet
+        module = importlib.import_module(self.__name__)
+        self.__dict__.update({k: v for k, v in vars(module).items() if k not in ("__name__", "__doc__")})
+        return getattr(module, name)
 
 
 def module(name: str) -> ModuleType:
-    """The module ``name``, executed at the first access to one of its attributes (the standard
-    library's ``importlib.util.LazyLoader``); the module itself when it is imported already."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None:
-        raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-    loader = importlib.util.LazyLoader(spec.loader)
-    spec.loader = loader
-    lazy = importlib.util.module_from_spec(spec)
-    sys.modules[name] = lazy
-    loader.exec_module(lazy)
-    return lazy
+    """A stand-in for the module ``name`` that imports it when one of its attributes is first read.
+    Not put in ``sys.modules``: whoever imports ``name`` gets the module itself."""
+    return _Deferred(name)
