@@ -1,7 +1,9 @@
-"""What RDF 1.2 reifiers would save: the evidence of a store as standard reification (today's layout,
-four triples per fact) against ``rdf:reifies`` triple terms (two triples per fact).
+"""What other forms of evidence would save: the evidence of a store as standard reification (today's
+layout, four triples per fact), as RDF 1.2 reifiers (``rdf:reifies`` triple terms, two triples per
+fact), and as sentence graphs (each fact with evidence in a named graph of the sentence it was
+read from, the graph being the sentence node: no triple per fact beyond the fact itself).
 
-Reads every quad of STORE (written by ``defkg ingest``), writes both forms as N-Quads, bulk-loads
+Reads every quad of STORE (written by ``defkg ingest``), writes each form as N-Quads, bulk-loads
 each into a new store (one load, as a first ingest does) and prints, for each: quads, bytes on disk,
 the loader's CPU time, and the CPU time of two evidence questions (the sentences that say a state
 took part in a meeting; facts with evidence counted by predicate). Alternating, ``--rounds`` times.
@@ -24,6 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+DK = "https://w3id.org/defkg/ontology#"
 PREFIXES = (
     f"PREFIX rdf: <{RDF}> PREFIX dk: <https://w3id.org/defkg/ontology#> "
     "PREFIX prov: <http://www.w3.org/ns/prov#> "
@@ -36,12 +39,16 @@ QUESTIONS = {
         "reifiers": "SELECT ?m ?state ?text ?article WHERE { "
         "?ev rdf:reifies <<( ?m dk:participatingState ?state )>> ; dk:sentence ?s . "
         "?s dk:text ?text ; prov:wasQuotedFrom ?article }",
+        "sentence graphs": "SELECT ?m ?state ?text ?article WHERE { "
+        "GRAPH ?s { ?m dk:participatingState ?state } ?s dk:text ?text ; prov:wasQuotedFrom ?article }",
     },
     "facts by predicate": {
         "reification": "SELECT ?p (COUNT(*) AS ?n) WHERE { ?ev rdf:subject ?m ; rdf:predicate ?p ; "
         "rdf:object ?o ; dk:sentence ?s } GROUP BY ?p",
         "reifiers": "SELECT ?p (COUNT(*) AS ?n) WHERE { ?ev rdf:reifies <<( ?m ?p ?o )>> ; "
         "dk:sentence ?s } GROUP BY ?p",
+        "sentence graphs": "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s dk:text ?t . GRAPH ?s { ?m ?p ?o } } "
+        "GROUP BY ?p",
     },
 }
 
@@ -52,24 +59,44 @@ def cpu() -> float:
 
 
 def forms(store_path: str) -> dict[str, bytes]:
-    """The store's quads as they are, and with each evidence node's rdf:subject, rdf:predicate and
-    rdf:object replaced by one ``rdf:reifies`` triple term."""
+    """The store's quads as they are; with each evidence node's rdf:subject, rdf:predicate and
+    rdf:object replaced by one ``rdf:reifies`` triple term; and with each fact that has evidence
+    moved from its article's graph into the graph of each sentence its evidence names (the
+    evidence nodes dropped)."""
     src = ox.Store.read_only(store_path)
     kept: list[ox.Quad] = []
     parts: dict[tuple[object, object], dict[str, object]] = {}
+    sentence = DK + "sentence"
     for q in src:
         p = q.predicate.value
         if p in (RDF + "subject", RDF + "predicate", RDF + "object"):
             parts.setdefault((q.subject, q.graph_name), {})[p[len(RDF) :]] = q.object
+        elif p == sentence:
+            parts.setdefault((q.subject, q.graph_name), {})["sentence"] = q.object
+            kept.append(q)
         else:
             kept.append(q)
     reifies = ox.NamedNode(RDF + "reifies")
+    reified = list(kept)
     for (node, graph), d in parts.items():
         triple = ox.Triple(d["subject"], d["predicate"], d["object"])  # type: ignore[arg-type]
-        kept.append(ox.Quad(node, reifies, triple, graph))  # type: ignore[arg-type]
+        reified.append(ox.Quad(node, reifies, triple, graph))  # type: ignore[arg-type]
+    told = {(d["subject"], d["predicate"], d["object"], graph) for (_, graph), d in parts.items()}
+    evidence = {node for node, _ in parts}
+    in_sentences = [
+        q
+        for q in kept
+        if q.subject not in evidence and (q.subject, q.predicate, q.object, q.graph_name) not in told
+    ]
+    for d in parts.values():
+        in_sentences.append(ox.Quad(d["subject"], d["predicate"], d["object"], d["sentence"]))  # type: ignore[arg-type]
     out = io.BytesIO()
     src.dump(out, ox.RdfFormat.N_QUADS)
-    return {"reification": out.getvalue(), "reifiers": ox.serialize(kept, format=ox.RdfFormat.N_QUADS)}
+    return {
+        "reification": out.getvalue(),
+        "reifiers": ox.serialize(reified, format=ox.RdfFormat.N_QUADS),
+        "sentence graphs": ox.serialize(in_sentences, format=ox.RdfFormat.N_QUADS),
+    }
 
 
 def disk(path: Path) -> int:
@@ -85,6 +112,7 @@ def main() -> None:
     a = ap.parse_args()
     data = forms(a.store)
     work = Path(a.work or tempfile.mkdtemp(prefix="defkg-reifiers-"))
+    work.mkdir(parents=True, exist_ok=True)
     for r in range(a.rounds):
         for name, nq in data.items():
             path = work / name
@@ -105,7 +133,7 @@ def main() -> None:
                 times.append(f"{label} {rows} rows {1000 * (cpu() - t):.0f} ms")
             del ro
             print(
-                f"round {r + 1} {name:11s} {quads:,} quads, {size / 1e6:.1f} MB{per}, "
+                f"round {r + 1} {name:15s} {quads:,} quads, {size / 1e6:.1f} MB{per}, "
                 f"load {load:.2f} s CPU; " + "; ".join(times)
             )
     if not a.work:
