@@ -222,3 +222,44 @@ def test_page_carries_the_words_of_its_language(store) -> None:
         re.search(r'id="defkg-data"[^>]*>(.*?)</script>', view.page_html(store, lang="tr"), re.S).group(1)
     )
     assert data["ui"]["reset"] == "Sıfırla" and data["ui"]["kind.meeting.label"] == "görüşmeler"
+
+
+EVIDENCE_LAYOUTS = """
+@prefix dk: <https://w3id.org/defkg/ontology#> .
+@base <https://w3id.org/defkg/id/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+<graph/new> {
+  <article/new> a dk:Article .
+  <meeting/m> a dk:Meeting .
+  <sentence/new/3> dk:text "The ministers met."@en ; dk:sentenceIndex 3 ; prov:wasQuotedFrom <article/new> .
+  <evidence/new/1> rdf:subject <meeting/m> ; rdf:predicate dk:participatingState ;
+      rdf:object <state/TUR> ; dk:sentence <sentence/new/3> .
+}
+<graph/old> {
+  <article/old> a dk:Article .
+  <meeting/m> a dk:Meeting .
+  <evidence/old/1> rdf:subject <meeting/m> ; rdf:predicate dk:topic ; rdf:object <topic/x> ;
+      dk:sentence "They spoke of the region."@en ; dk:sentenceIndex 0 .
+}
+"""
+
+
+def test_evidence_of_both_layouts_one_row_per_sentence(tmp_path) -> None:
+    """The page's evidence query reads a sentence node (dk:text, dk:sentenceIndex) and, in stores
+    written before that layout, the sentence as the literal of dk:sentence with its index on the
+    evidence node; one row per engagement, article, predicate and sentence."""
+    import pyoxigraph as ox
+
+    from defkg.store import Store
+
+    path = tmp_path / "s"
+    with Store(path) as st:
+        st._ox.load(EVIDENCE_LAYOUTS.encode(), ox.RdfFormat.TRIG)
+    with Store(path, read_only=True) as st:
+        rows = [tuple(view._value(t) for t in r) for r in view._rows(st, view._sparql("evidence"))]
+    dkr, dk = "https://w3id.org/defkg/id/", "https://w3id.org/defkg/ontology#"
+    assert rows == [
+        (dkr + "meeting/m", dkr + "article/new", dk + "participatingState", "3", "The ministers met."),
+        (dkr + "meeting/m", dkr + "article/old", dk + "topic", "0", "They spoke of the region."),
+    ]
