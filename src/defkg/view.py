@@ -842,6 +842,9 @@ def page_data(store: Store, lang: str = "en") -> dict[str, Any]:
         cand = (rank, idx, _value(text))
         if key not in evidence or cand < evidence[key]:
             evidence[key] = cand
+    cited_in: dict[str, set[str]] = {}  # engagement -> the articles with evidence of it
+    for e_iri, a_iri in evidence:
+        cited_in.setdefault(e_iri, set()).add(a_iri)
     # entities the engagements and people refer to, described once
     refs: set[str] = set()
     for d in list(eng.values()) + list(people.values()):
@@ -952,7 +955,8 @@ def page_data(store: Store, lang: str = "en") -> dict[str, Any]:
         for a in sorted(d.get("articles", []), key=lambda a: articles.get(a, {}).get("date", "")):
             ev = evidence.get((iri, a))
             sources.append({"article": a, "sentence": ev[2] if ev else ""})
-        for a in {a for (e, a) in evidence if e == iri} - set(d.get("articles", [])):
+        extra = cited_in.get(iri, set()) - set(d.get("articles", []))
+        for a in sorted(extra, key=lambda a: (articles.get(a, {}).get("date", ""), a)):
             sources.append({"article": a, "sentence": evidence[(iri, a)][2]})
         for s in sources:
             articles.setdefault(s["article"], {"url": "", "headline": "", "date": "", "lang": ""})
