@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 import pytest
 import rdflib
 
@@ -313,3 +314,35 @@ def test_dataset_from_the_api(kg: defkg.KnowledgeGraph) -> None:
     assert data.events and data.dyad_years
     pairs = {(e["iso3_1"], e["iso3_2"]) for e in data.events}
     assert ("GBR", "TUR") in pairs or ("TUR", "GBR") in pairs
+
+
+# every fact about X with evidence, by definition: a scan of all evidence, filtered
+EXPLAIN_BY_DEFINITION = """
+SELECT ?s ?p ?o ?sentence ?article ?url ?headline WHERE {
+  ?ev rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; dk:sentence ?sn .
+  ?sn dk:text ?sentence ; prov:wasQuotedFrom ?article .
+  FILTER(?s = ?x || ?o = ?x)
+  OPTIONAL { ?article schema:url ?url }
+  OPTIONAL { ?article schema:headline ?headline }
+}
+"""
+
+
+def test_explain_gives_every_fact_of_the_definition(kg: defkg.KnowledgeGraph) -> None:
+    """explain() looks the resource up as subject and as object (two index look-ups); its rows are
+    those of the plain definition, for every resource that evidence names."""
+    from defkg import explain
+    from defkg.store import Store
+
+    def rows(st: Store, sparql: str, iri: str) -> list[tuple[str | None, ...]]:
+        answer = st.query(sparql.replace("?x", f"<{iri}>"))
+        return sorted(tuple(t.value if t is not None else None for t in row) for row in answer)
+
+    with Store(kg.path, read_only=True) as st:
+        named = st.query("SELECT DISTINCT ?x WHERE { { ?ev rdf:subject ?x } UNION { ?ev rdf:object ?x } }")
+        iris = sorted(r[0].value for r in named if isinstance(r[0], ox.NamedNode))
+        assert len(iris) > 20
+        for iri in iris:
+            expected = rows(st, EXPLAIN_BY_DEFINITION, iri)
+            assert expected and rows(st, explain._EXPLAIN, iri) == expected, iri
+            assert len(explain.explain(st, iri)) == len(expected)

