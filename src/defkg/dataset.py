@@ -165,23 +165,35 @@ class Levels:
 
         self.by_title: dict[str, int] = {}
         self.by_rank: dict[str, int] = {}
+        self._titles: dict[tuple[str, str], int] = {}
         for r in read_tsv(_data("official_levels.tsv")):
             target = self.by_title if r["kind"] == "title" else self.by_rank
             for k in forms(r["keys"]):
                 target.setdefault(k, int(r["level"]))
 
     def level(self, titles: set[tuple[str, str]], ranks: set[str]) -> int:
-        from defkg.pipeline.tokens import find, tokenize
-
         best = 5
-        for text, lang in titles:
-            for m in find(tokenize(text), lang if lang in ("en", "tr") else "en"):
-                for e in m.entries:
-                    if e.category == "title" and e.key in self.by_title:
-                        best = min(best, self.by_title[e.key])
+        for title in titles:
+            best = min(best, self._title_level(title))
         for r in ranks:
             best = min(best, self.by_rank.get(r, 5))
         return best
+
+    def _title_level(self, title: tuple[str, str]) -> int:
+        """The level of one (title, language), read once: the same titles come back in every
+        meeting (21,511 participations on 1M quads: 4.8 -> ~0.1 s)."""
+        cached = self._titles.get(title)
+        if cached is None:
+            from defkg.pipeline.tokens import find, tokenize
+
+            text, lang = title
+            cached = 5
+            for m in find(tokenize(text), lang if lang in ("en", "tr") else "en"):
+                for e in m.entries:
+                    if e.category == "title" and e.key in self.by_title:
+                        cached = min(cached, self.by_title[e.key])
+            self._titles[title] = cached
+        return cached
 
 
 def read(store: Store) -> Dataset:
