@@ -482,3 +482,16 @@ def test_query_table_gives_no_ratio_between_different_answers() -> None:
              if line.startswith("| same") or line.startswith("| differs")}  # fmt: skip
     assert lines["same"].rstrip(" |").endswith("20×")
     assert "answers differ: rdflib 11,675 rows" in lines["differs"]
+
+
+def test_view_benchmark_times_what_an_analyst_asks(tmp_path: Path) -> None:
+    run = _bench("run")
+    store = tmp_path / "store"
+    assert ingest(sorted((ROOT / "tests" / "corpus").glob("*.txt"))[:6], store, jobs=1).ok
+    with Store(store, read_only=True) as st:
+        timed = run.analyst_commands(st)
+    assert len(timed) == 4 and all(seconds > 0 for seconds in timed.values())
+    machine = dict.fromkeys(("cpus", "processor", "machine", "python", "pyoxigraph", "rdflib"), "x")
+    view = {"knowledge_graph": {"seconds": 0.1, "nodes": 1, "edges": 0}, "analyst": timed}
+    text = run.markdown({"view": view, "machine": machine, "date": "today", "command": "run.py"})
+    assert all(f"| {name} |" in text for name in timed)
