@@ -150,7 +150,7 @@ def test_an_answer_resumed_many_times_is_the_same_answer(
 ) -> None:
     path = big(tmp_path / "store")
     expected = oxigraph_bytes(ox.Store.read_only(path), query, fmt)
-    worker = sw.Worker(path, PREFIXES, memory=1)
+    worker = sw.Worker(path, memory=1)
     always_over_the_limit(monkeypatch)
     assert answer(worker, query, fmt) == expected
     rows = len(
@@ -161,7 +161,7 @@ def test_an_answer_resumed_many_times_is_the_same_answer(
 
 def test_a_store_changed_mid_answer_cuts_it_short(tmp_path: Path, monkeypatch) -> None:
     path = big(tmp_path / "store")
-    worker = sw.Worker(path, PREFIXES, memory=1)
+    worker = sw.Worker(path, memory=1)
     always_over_the_limit(monkeypatch)
     (Path(path) / "000999.log").write_bytes(b"")  # what a writer does: a new file in the directory
     with pytest.raises(sw.Failed, match="store changed"):
@@ -180,7 +180,7 @@ def test_a_reopen_starts_no_process(tmp_path: Path, monkeypatch) -> None:
     path = big(tmp_path / "store")
     query = "SELECT ?s ?o WHERE { ?s <http://e/p> ?o }"
     expected = oxigraph_bytes(ox.Store.read_only(path), query, "CSV")
-    worker = sw.Worker(path, PREFIXES, memory=1)
+    worker = sw.Worker(path, memory=1)
     sw._malloc_trim.cache_clear()  # looked up again, inside the test
 
     started: list[str] = []

@@ -144,29 +144,32 @@ def _data(name: str) -> Path:
     return Path(str(resources.files("defkg"))) / "data" / name
 
 
+def _table(name: str) -> list[dict[str, str]]:
+    """The rows of ``data/NAME`` (the gazetteers' reader, imported here: not to list the commands)."""
+    from defkg.gazetteer import read_tsv
+
+    return read_tsv(_data(name))
+
+
 def cow_codes() -> dict[str, int]:
     """ISO3 -> Correlates of War state code (``data/states.tsv``)."""
-    from defkg.gazetteer import read_tsv  # the gazetteers' module: not to list the commands
-
-    return {r["iso3"]: int(r["cow"]) for r in read_tsv(_data("states.tsv")) if r.get("cow", "").isdigit()}
+    return {r["iso3"]: int(r["cow"]) for r in _table("states.tsv") if r.get("cow", "").isdigit()}
 
 
 def state_labels() -> dict[str, str]:
-    from defkg.gazetteer import read_tsv
-
-    return {r["iso3"]: r["label_en"] for r in read_tsv(_data("states.tsv"))}
+    return {r["iso3"]: r["label_en"] for r in _table("states.tsv")}
 
 
 class Levels:
     """An official's level (1-5) from their titles and rank (``data/official_levels.tsv``)."""
 
     def __init__(self) -> None:
-        from defkg.gazetteer import forms, read_tsv
+        from defkg.gazetteer import forms
 
         self.by_title: dict[str, int] = {}
         self.by_rank: dict[str, int] = {}
         self._titles: dict[tuple[str, str], int] = {}
-        for r in read_tsv(_data("official_levels.tsv")):
+        for r in _table("official_levels.tsv"):
             target = self.by_title if r["kind"] == "title" else self.by_rank
             for k in forms(r["keys"]):
                 target.setdefault(k, int(r["level"]))

@@ -10,8 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from defkg.errors import InputError
-from defkg.namespaces import ONTOLOGY_IRI as ONTOLOGY_GRAPH
-from defkg.namespaces import PREFIXES
+from defkg.namespaces import ONTOLOGY_GRAPH, PREFIXES
 from defkg.store import Store
 
 FORMATS = {

@@ -29,12 +29,10 @@ from rdflib import BNode, Literal, URIRef
 
 from defkg.errors import DefkgError, InputError, InputWarning
 from defkg.model import Article
-from defkg.namespaces import ONTOLOGY_IRI
+from defkg.namespaces import ONTOLOGY_GRAPH
 from defkg.pipeline import extract, reader
 from defkg.pipeline.triples import build
 from defkg.store import BULK_QUADS, Store
-
-ONTOLOGY_GRAPH = ONTOLOGY_IRI  # the ontology is stored in a graph named by its IRI
 
 TASK_SIZE = 16  # articles per task sent to a worker
 WINDOW = 4  # tasks in flight per worker (bounds memory)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 ONTOLOGY_IRI = "https://w3id.org/defkg/ontology"
 RESOURCE_BASE = "https://w3id.org/defkg/id/"
+ONTOLOGY_GRAPH = ONTOLOGY_IRI  # the named graph the ontology is stored in
 
 PREFIXES: dict[str, str] = {
     "dk": ONTOLOGY_IRI + "#",

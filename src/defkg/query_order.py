@@ -123,10 +123,12 @@ def sort_rows(vars_: Sequence[str], rows: Sequence[Row], keys: list[Key]) -> lis
         terms = list(map(itemgetter(index[v]), rows))
         # a term repeated in many rows is one dict (queries.to_table): its key is made once; the
         # loops over the rows are map()s
-        made = {id(t): _term_key(t) for t in {id(t): t for t in terms}.values()}
-        if None in made.values():
-            return None
-        key_of: dict[int, tuple[Any, ...]] = made  # type: ignore[assignment]
+        key_of: dict[int, tuple[Any, ...]] = {}
+        for ident, term in {id(t): t for t in terms}.items():
+            key = _term_key(term)
+            if key is None:
+                return None
+            key_of[ident] = key
         column = list(map(key_of.__getitem__, map(id, terms)))
         kinds = {k[1] for k in key_of.values() if k[0] == 3}
         if len(kinds) > 1 and not _one_kind_per_group(columns, column):

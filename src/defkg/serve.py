@@ -150,7 +150,7 @@ class _Worker:
             theirs.close()
         self.sock = ours
         try:
-            serve_worker.send_json(ours, {"prefixes": PREFIXES, "memory": memory})
+            serve_worker.send_json(ours, {"memory": memory})
             _, payload = serve_worker.receive(ours, WORKER_START_SECONDS)
             msg = json.loads(payload)
         except (TimeoutError, EOFError, OSError):

@@ -335,8 +335,10 @@ class Out:
 
 
 class Worker:
-    def __init__(self, path: str, prefixes: dict[str, str], memory: int) -> None:
-        self.path, self.prefixes, self.memory = path, prefixes, memory
+    def __init__(self, path: str, memory: int) -> None:
+        from defkg.namespaces import PREFIXES
+
+        self.path, self.prefixes, self.memory = path, PREFIXES, memory
         self.reopened = 0  # times the store was opened again to drop its caches (tests read it)
         self.store: Any = None
         self.open()
@@ -526,7 +528,7 @@ def main(argv: list[str]) -> int:  # pragma: no cover - runs in the worker proce
         _, payload = receive(sock)
         config = json.loads(payload)
         try:
-            worker = Worker(argv[2], config["prefixes"], int(config.get("memory") or 0))
+            worker = Worker(argv[2], int(config.get("memory") or 0))
         except Failed as e:
             send_json(sock, {"error": e.status, "message": str(e)})
             return 1

@@ -35,7 +35,7 @@ class Stats:
 def stats(store: Store) -> Stats:
     row = next(iter(store.query(_COUNTS)))
     values = [int(row[i].value) for i in range(4)]
-    from defkg.namespaces import ONTOLOGY_IRI as ONTOLOGY_GRAPH
+    from defkg.namespaces import ONTOLOGY_GRAPH
 
     ontology = next(
         iter(
