@@ -27,10 +27,7 @@ import pyoxigraph as ox
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 DK = "https://w3id.org/defkg/ontology#"
-PREFIXES = (
-    f"PREFIX rdf: <{RDF}> PREFIX dk: <https://w3id.org/defkg/ontology#> "
-    "PREFIX prov: <http://www.w3.org/ns/prov#> "
-)
+PREFIXES = f"PREFIX rdf: <{RDF}> PREFIX dk: <{DK}> PREFIX prov: <http://www.w3.org/ns/prov#> "
 QUESTIONS = {
     "state's evidence": {
         "reification": "SELECT ?m ?state ?text ?article WHERE { ?ev rdf:subject ?m ; "
@@ -71,11 +68,10 @@ def forms(store_path: str) -> dict[str, bytes]:
         p = q.predicate.value
         if p in (RDF + "subject", RDF + "predicate", RDF + "object"):
             parts.setdefault((q.subject, q.graph_name), {})[p[len(RDF) :]] = q.object
-        elif p == sentence:
+            continue
+        if p == sentence:
             parts.setdefault((q.subject, q.graph_name), {})["sentence"] = q.object
-            kept.append(q)
-        else:
-            kept.append(q)
+        kept.append(q)
     reifies = ox.NamedNode(RDF + "reifies")
     reified = list(kept)
     for (node, graph), d in parts.items():
