@@ -11,7 +11,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
@@ -68,3 +68,39 @@ def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert report.ok, report.errors
     assert report.articles >= 40
     return path
+
+
+def canonical_graphs(store: Path | Any) -> dict[str, frozenset[str]]:
+    """Each named graph of a store (a defkg store's directory, or a pyoxigraph ``Store``) as its
+    triples in text, blank nodes (evidence nodes) named by rdflib's canonical labelling of that
+    graph: two stores give the same dict exactly when each graph of one is isomorphic to the
+    other's graph of that name (the store names blank nodes afresh on every load, so two loads of
+    one graph differ in labels only)."""
+    from defkg.store import Store
+
+    if isinstance(store, Path):
+        with Store(store, read_only=True) as st:
+            return _canonical(st.quads())
+    return _canonical(iter(store))
+
+
+def canonical_quads(store: Path | Any) -> frozenset[str]:
+    """``canonical_graphs`` as one set of quads in text."""
+    return frozenset(f"{t} {g}" for g, triples in canonical_graphs(store).items() for t in triples)
+
+
+def _canonical(quads: Any) -> dict[str, frozenset[str]]:
+    from rdflib import BNode, Graph
+    from rdflib.compare import to_canonical_graph
+
+    by_graph: dict[str, list[str]] = {}
+    for q in quads:
+        by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .\n")
+    out: dict[str, frozenset[str]] = {}
+    for graph, lines in by_graph.items():
+        if not any("_:" in line for line in lines):
+            out[graph] = frozenset(line[:-3] for line in lines)
+            continue
+        g = to_canonical_graph(Graph().parse(data="".join(lines), format="nt"))
+        out[graph] = frozenset(" ".join(f"_:{x}" if isinstance(x, BNode) else x.n3() for x in t) for t in g)
+    return out

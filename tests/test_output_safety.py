@@ -79,7 +79,6 @@ IRI_FUNCTIONS = [
     ("stance", lambda t: iris.stance(iris.meeting((t,), None, t), t, t)),
     ("article", lambda t: iris.article(t)),
     ("graph", lambda t: iris.graph(t)),
-    ("evidence", lambda t: iris.evidence(t, t, URIRef("http://x/p"), t, 0)),
 ]
 
 
@@ -94,6 +93,17 @@ def test_iris_from_any_text_are_valid(name: str, mint, text: str) -> None:  # ty
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         URIRef(iri)  # and for rdflib, without "does not look like a valid URI"
+
+
+@SETTINGS
+@given(article=weird_text, value=weird_text)
+def test_evidence_labels_from_any_text_are_valid_blank_nodes(article: str, value: str) -> None:
+    label = iris.evidence_label(article, URIRef("http://x/s"), URIRef("http://x/p"), value, 0)
+    (quad,) = ox.parse(f"_:{label} <http://x/p> <http://x/o> .\n", format=ox.RdfFormat.N_TRIPLES)
+    assert isinstance(quad.subject, ox.BlankNode)
+    # a label names one fact of one article: another article or another sentence is another node
+    assert label != iris.evidence_label(article + "x", URIRef("http://x/s"), URIRef("http://x/p"), value, 0)
+    assert label != iris.evidence_label(article, URIRef("http://x/s"), URIRef("http://x/p"), value, 1)
 
 
 def test_distinct_non_latin_names_get_distinct_iris() -> None:

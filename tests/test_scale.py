@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
+from conftest import canonical_graphs
 from defkg import ingest as ingest_mod
 from defkg.cli.main import cli
 from defkg.ingest import ingest, ntriples
@@ -133,12 +134,9 @@ def test_generator_writes_dir_and_jsonl(tmp_path: Path) -> None:
 # -- ingest -----------------------------------------------------------------------------------------
 
 
-def _graphs(store: Path) -> dict[str, set]:
-    out: dict[str, set] = {}
-    with Store(store, read_only=True) as st:
-        for q in st.quads():
-            out.setdefault(q.graph_name.value, set()).add((q.subject, q.predicate, q.object))
-    return out
+def _graphs(store: Path) -> dict[str, frozenset[str]]:
+    """Each graph's triples, blank nodes named canonically (equal when the graphs are isomorphic)."""
+    return canonical_graphs(store)
 
 
 @pytest.fixture(scope="module")

@@ -129,10 +129,9 @@ def sentence(article_id: str, index: int) -> str:
     return _iri("sentence", article_id, str(int(index)))
 
 
-def evidence(article_id: str, *fact: object) -> str:
-    return f"{_evidence_base(article_id)}/{digest(*fact)}"  # a digest is hex: already a slug
-
-
-@lru_cache(maxsize=64)  # an article's facts come one after another
-def _evidence_base(article_id: str) -> str:
-    return _iri("evidence", article_id)
+def evidence_label(article_id: str, *fact: object) -> str:
+    """The blank node label of a fact's evidence node in its article's graph: a digest of the
+    article and the fact (96 bits), so that the same fact and sentence give one node within an
+    article, and no two articles' nodes share a label in one load (the store renames blank nodes
+    as it loads them; a label that two graphs of one load shared would be one node)."""
+    return "e" + digest(article_id, *fact, length=24)
