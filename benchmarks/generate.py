@@ -308,6 +308,16 @@ MONTHS_EN = [
     "November",
     "December",
 ]
+# what some reports also tell (an agreement signed at the meeting, an exercise to come), drawn from a
+# random generator of their own: the rest of every report is what it was without them
+AGREEMENT_SHARE, EXERCISE_SHARE = 0.25, 0.15
+EXERCISE_NAMES = ["Steadfast Shield", "Blue Horizon", "Iron Bridge", "Northern Star", "Silver Anchor"]
+DOMAINS = {  # domain -> (English adjective, Turkish adjective)
+    "Land": ("land ", "kara "),
+    "Maritime": ("naval ", "deniz "),
+    "Air": ("air ", "hava "),
+    "Joint": ("", ""),
+}
 DAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 DAYS_TR = ["Pazartesi", "Salı", "Çarşamba", "Perşembe", "Cuma", "Cumartesi", "Pazar"]
 
@@ -394,6 +404,7 @@ class Generator:
     KINDS = ("consultations", "visit", "courtesy", "phone", "talks", "ministerial")
 
     def __init__(self, seed: int = 1) -> None:
+        self.seed = seed
         self.rng = random.Random(seed)
         self.states = load_states()
         self.ranks = {
@@ -479,6 +490,9 @@ class Generator:
         )
         target = r.randint(1500, 4000)
         title, body = paras[0], paras[1:]
+        extra = self.extra(i, kind, lang, host, guest, hosts[0], guests[0], topics, start)
+        if extra is not None:
+            body.insert(1, extra["sentence"])  # after the lead: never trimmed below
         filler = self.tr_filler if lang == "tr" else self.en_filler
         k, seen = 0, set(body)
         while len("\n\n".join([title, *body]).encode("utf-8")) < target and k < 60:
@@ -502,6 +516,7 @@ class Generator:
             "start": start,
             "end": end,
             "lang": lang,
+            "extra": extra,
         }
         return {
             "text": text,
@@ -511,6 +526,49 @@ class Generator:
             "language": lang,
             "name": slug,
         }
+
+    def extra(  # type: ignore[no-untyped-def]
+        self, i: int, kind: str, lang: str, host, guest, h, g, topics: list[str], start: date
+    ) -> dict[str, Any] | None:
+        """The sentence of an agreement signed at the meeting (a share ``AGREEMENT_SHARE`` of the
+        reports that are not phone calls) or of a joint exercise to come (``EXERCISE_SHARE``), with
+        its facts; ``None`` for the other reports. Drawn from a generator of its own per report."""
+        x = random.Random(f"{self.seed}/{i}/extra")
+        roll = x.random()
+        if roll < AGREEMENT_SHARE and kind == "phone":  # nothing is signed on the phone
+            return None
+        if roll < AGREEMENT_SHARE:
+            topic = x.choice(topics)
+            if lang == "tr":
+                text = (
+                    f"Görüşmede {h.name} ve {g.name}, iki ülke arasında {topic} alanında işbirliğine "
+                    "ilişkin bir mutabakat muhtırası imzaladı."
+                )
+            else:
+                text = (
+                    f"{h.name} and {g.name} signed a memorandum of understanding on cooperation in {topic} "
+                    "during the meeting."
+                )
+            return {"what": "agreement", "sentence": text, "topic": topic}
+        if roll < AGREEMENT_SHARE + EXERCISE_SHARE:
+            name = f"{x.choice(EXERCISE_NAMES)}-{start.year + 1}"
+            domain = x.choice(sorted(DOMAINS))
+            month = x.randrange(12)
+            day = date(start.year + 1, month + 1, 1)
+            en, tr = DOMAINS[domain]
+            if lang == "tr":
+                text = (
+                    f"{host.tr} ve {guest.tr} silahlı kuvvetleri, {name} ortak {tr}tatbikatını "
+                    f"{day.year} yılının {MONTHS_TR[month]} ayında {tr_case(host.capital_tr, 'loc')} "
+                    "icra edecek."
+                )
+            else:
+                text = (
+                    f"The armed forces of {host.en} and {guest.en} will hold the joint {en}exercise {name} "
+                    f"near {host.capital_en} in {MONTHS_EN[month]} {day.year}."
+                )
+            return {"what": "exercise", "sentence": text, "name": name, "domain": domain, "start": day}
+        return None
 
     def tr_paras(self, kind, host, guest, hosts, guests, topics, when) -> list[str]:  # type: ignore[no-untyped-def]
         r = self.rng
@@ -696,7 +754,9 @@ def extractions(n: int, seed: int = 1) -> Iterator[Any]:
     """``defkg.model.Extraction``s of ``n`` generated reports, as a perfect extractor would give them
     (for benchmarks of the store and the queries that do not depend on the extractor)."""
     from defkg.model import (
+        AgreementFact,
         Article,
+        ExerciseFact,
         Extraction,
         MeetingFact,
         Participation,
@@ -753,7 +813,43 @@ def extractions(n: int, seed: int = 1) -> Iterator[Any]:
             stances=(Stance("Support", f"support for cooperation on {f['topics'][0]}", topics[0], ev[-1:]),),
             evidence=ev,
         )
-        yield Extraction(article=art, meetings=(meeting,), states=states)
+        agreements: tuple[AgreementFact, ...] = ()
+        exercises: tuple[ExerciseFact, ...] = ()
+        extra = f["extra"]
+        if extra is not None:
+            told = tuple(k for k, sent in enumerate(sents) if sent.text in extra["sentence"])[:1]
+            pair = tuple(sorted((host.iso3, guest.iso3)))
+            if extra["what"] == "agreement":
+                h, g = f["hosts"][0], f["guests"][0]
+                agreements = (
+                    AgreementFact(
+                        kind="MemorandumOfUnderstanding",
+                        states=pair,
+                        title="memorandum of understanding",
+                        subject=f"cooperation in {extra['topic']}",
+                        signed=f["start"],
+                        place=meeting.place,
+                        signatories=tuple(Person(o.name, o.state.iso3, title=o.title) for o in (h, g)),
+                        meeting=0,
+                        evidence=told,
+                    ),
+                )
+            else:
+                exercises = (
+                    ExerciseFact(
+                        states=pair,
+                        name=extra["name"],
+                        host=host.iso3,
+                        start=extra["start"],
+                        place=meeting.place,
+                        domain=extra["domain"],
+                        status="Planned",
+                        evidence=told,
+                    ),
+                )
+        yield Extraction(
+            article=art, meetings=(meeting,), states=states, agreements=agreements, exercises=exercises
+        )
 
 
 def reports(n: int, seed: int = 1) -> Iterator[dict[str, str]]:
