@@ -102,6 +102,24 @@ def test_generator_is_reproducible_and_varied(tmp_path: Path) -> None:
     assert len({r["title"] for r in a}) > 30
 
 
+def test_generated_extractions_tell_agreements_and_exercises() -> None:
+    """Some generated reports tell of a memorandum signed at the meeting or of an exercise to come,
+    in a sentence of their text that the facts cite (the query store then has rows for the
+    agreement and exercise queries)."""
+    xs = list(generate.extractions(120, seed=5))
+    agreements = [(x, a) for x in xs for a in x.agreements]
+    exercises = [(x, e) for x in xs for e in x.exercises]
+    assert 15 <= len(agreements) <= 50 and 8 <= len(exercises) <= 35
+    for x, a in agreements:
+        (i,) = a.evidence
+        said = x.article.sentences[i].text
+        assert ("memorandum" in said or "mutabakat" in said) and a.signatories[0].name in said
+        assert a.meeting == 0 and a.states == x.meetings[0].states
+    for x, e in exercises:
+        (i,) = e.evidence
+        assert e.name and e.name in x.article.sentences[i].text and e.status == "Planned"
+
+
 @pytest.mark.parametrize(
     ("case", "word", "expected"),
     [
