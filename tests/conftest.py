@@ -89,9 +89,19 @@ def canonical_quads(store: Path | Any) -> frozenset[str]:
     return frozenset(f"{t} {g}" for g, triples in canonical_graphs(store).items() for t in triples)
 
 
-def _canonical(quads: Any) -> dict[str, frozenset[str]]:
-    from rdflib import BNode, Graph
+def canonical_triples(graph: Any) -> frozenset[str]:
+    """An rdflib graph's triples in N-Triples form, its blank nodes named by rdflib's canonical
+    labelling: the same set for isomorphic graphs."""
+    from rdflib import BNode
     from rdflib.compare import to_canonical_graph
+
+    return frozenset(
+        " ".join(f"_:{x}" if isinstance(x, BNode) else x.n3() for x in t) for t in to_canonical_graph(graph)
+    )
+
+
+def _canonical(quads: Any) -> dict[str, frozenset[str]]:
+    from rdflib import Graph
 
     by_graph: dict[str, list[str]] = {}
     for q in quads:
@@ -101,6 +111,5 @@ def _canonical(quads: Any) -> dict[str, frozenset[str]]:
         if not any("_:" in line for line in lines):
             out[graph] = frozenset(line[:-3] for line in lines)
             continue
-        g = to_canonical_graph(Graph().parse(data="".join(lines), format="nt"))
-        out[graph] = frozenset(" ".join(f"_:{x}" if isinstance(x, BNode) else x.n3() for x in t) for t in g)
+        out[graph] = canonical_triples(Graph().parse(data="".join(lines), format="nt"))
     return out

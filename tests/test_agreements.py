@@ -120,7 +120,7 @@ NONE = [
     ("en", "The Indonesian and Malaysian ministers agreed to deepen cooperation in maritime security."),
     ("tr", "Türkiye ile Katar arasında savunma sanayii işbirliği anlaşması imzalanacak."),
     ("tr", "Macaristan ile Türkiye'nin bu konularda mutabakat muhtırası imzalaması bekleniyor."),
-    ("tr", "Türkiye ile Katar bakanlarının yıl sonunda savunma işbirliği anlaşmasını imzalamaları planlanıyor."),
+    ("tr", "Türkiye ile Katar bakanlarının yıl sonunda işbirliği anlaşmasını imzalamaları planlanıyor."),
     ("tr", "Kenya ile Uganda arasında imzalaması öngörülen anlaşma ele alındı."),
     ("tr", "Fransa ile Yunanistan, 2021'de imzaladıkları anlaşmayı yenileme kararı aldı."),
     ("tr", "Türkiye, Libya ile yapılan anlaşmalar kapsamında eğitim faaliyetlerine devam edecek."),

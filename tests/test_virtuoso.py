@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 import virtuoso as vt
-from conftest import missing
+from conftest import canonical_triples, missing
 from defkg import queries, remote
 from defkg.cli.main import cli
 from defkg.errors import QueryError
@@ -111,7 +111,6 @@ def triples(table: queries.Table) -> frozenset[str]:
     labelling: equal for isomorphic graphs. Evidence nodes are blank nodes, which each store names
     its own way; a skolem IRI of ``push`` (``GENID``) is read as the blank node it stands for."""
     from rdflib import BNode, Graph, Literal, URIRef
-    from rdflib.compare import to_canonical_graph
 
     def term(t: dict[str, str]) -> BNode | URIRef | Literal:
         if t["type"] == "bnode" or t["value"].startswith(GENID):
@@ -123,8 +122,7 @@ def triples(table: queries.Table) -> frozenset[str]:
     g = Graph()
     for row in table.rows:
         g.add(tuple(term(x) for x in row))  # type: ignore[arg-type]
-    canonical = to_canonical_graph(g)
-    return frozenset(" ".join(f"_:{x}" if isinstance(x, BNode) else x.n3() for x in t) for t in canonical)
+    return canonical_triples(g)
 
 
 def _graph_rows(endpoint: str, graph: str) -> frozenset[str]:
