@@ -5,11 +5,16 @@ negotiations, agreements only in force or signed in some earlier year)."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from defkg.pipeline import cuewords
 from defkg.pipeline.events import extract
 from defkg.pipeline.reader import read_text
+from defkg.pipeline.tokens import tokenize
 
 
 def agreements(text: str, published: str = "2024-05-14", url: str = "https://example.org/a"):
@@ -203,3 +208,73 @@ def test_signatories_are_the_ministers():
     x = agreements(SIGNED[2][1])
     names = {p.name for a in x.agreements for p in a.signatories}
     assert names == {"Paulo Andrade", "Luis Ferro"}
+
+
+# ---------------------------------------------------------------------------------------------
+# The cheap test before the search: has_cue says whether find_cues would find a cue of a role
+# (engagements skips a report's agreement or exercise search on it: it must never say no wrongly)
+# ---------------------------------------------------------------------------------------------
+CORPUS = Path(__file__).parent / "corpus"
+CUE_FILES = [(lang, name) for lang in ("en", "tr") for name in ("agreements", "exercises")]
+
+
+def _roles(lang: str, name: str) -> list[str]:
+    return sorted({f.role for forms in cuewords.cue_forms(lang, name).values() for f in forms})
+
+
+def _has_cue_agrees(text: str, lang: str, name: str) -> None:
+    tokens = tokenize(text)
+    found = {c.role for c in cuewords.find_cues(tokens, [0] * len(tokens), lang, name)}
+    for role in _roles(lang, name):
+        assert cuewords.has_cue(tokens, lang, name, role) == (role in found), (role, text[:80])
+
+
+def _texts() -> list[tuple[str, str]]:
+    from tests.test_exercises import HELD as EX_HELD
+    from tests.test_exercises import NONE as EX_NONE
+
+    out = [(lang, text) for lang, text, *_ in SIGNED + NONE + EX_HELD + EX_NONE]
+    for path in sorted(CORPUS.glob("*.txt")):
+        article = read_text(path.read_text(encoding="utf-8"), str(path))
+        out.append((article.language, article.text))
+    return out
+
+
+@pytest.mark.parametrize(("lang", "name"), CUE_FILES)
+def test_has_cue_is_find_cues_on_our_reports(lang: str, name: str) -> None:
+    texts = [text for text_lang, text in _texts() if text_lang == lang]
+    assert len(texts) > 10
+    for text in texts:
+        _has_cue_agrees(text, lang, name)
+
+
+def _cue_words(lang: str, name: str) -> list[str]:
+    """Every word of the file's forms, and each with a Turkish suffix glued on (stems, phrase ends)."""
+    words = sorted({w for forms in cuewords.cue_forms(lang, name).values() for f in forms for w in f.words})
+    return words + [w + "ları" for w in words] + [w + "ndan" for w in words]
+
+
+@pytest.mark.parametrize(("lang", "name"), CUE_FILES)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_has_cue_is_find_cues_on_any_words(lang: str, name: str, data: st.DataObject) -> None:
+    """Word salads of the file's own words (phrases cut short, suffixes, stems at the end)."""
+    vocab = [*_cue_words(lang, name), "Türkiye", "the", "ve", ",", ".", "2024"]
+    words = data.draw(st.lists(st.sampled_from(vocab), min_size=1, max_size=30))
+    _has_cue_agrees(" ".join(words), lang, name)
+
+
+def test_a_report_without_cues_gives_no_engagements_and_one_with_them_does() -> None:
+    """The skip in ``engagements``: neither search runs without its cues; with them both do."""
+    plain = agreements(
+        "Estonian Defence Minister Kaarel Tamm met Latvian Defence Minister Andris Ozols in Tallinn on "
+        "3 May 2024. They discussed regional security."
+    )
+    assert plain.meetings and not plain.agreements and not plain.exercises
+    both = agreements(
+        "Estonian Defence Minister Kaarel Tamm met Latvian Defence Minister Andris Ozols in Tallinn on "
+        "3 May 2024.\nThe two ministers signed an agreement on air defence cooperation between the two "
+        "countries.\nThe navies of Estonia and Latvia will hold a joint naval exercise from 10 to 14 June."
+    )
+    assert [a.states for a in both.agreements] == [("EST", "LVA")]
+    assert [e.states for e in both.exercises] == [("EST", "LVA")]

@@ -89,6 +89,28 @@ def test_strict_turtle(path: Path) -> None:
     assert len(Graph().parse(path, format="turtle")) > 0
 
 
+@pytest.mark.parametrize(
+    "path", [ONTOLOGY, STATES_TTL, ROOT / "ontology" / "shapes.ttl"], ids=lambda p: p.name
+)
+def test_turtle_read_by_oxigraph_is_rdflibs_graph(path: Path) -> None:
+    """``defkg.turtle.read`` (what ingest and validation use: Oxigraph's parser, rdflib terms) gives
+    the graph rdflib's own parser gives: blank nodes and lists, literals with and without a
+    datatype or a language; and the file's prefixes."""
+    from rdflib.compare import isomorphic
+
+    from defkg import turtle
+
+    ours, theirs = turtle.read(path), Graph().parse(path, format="turtle")
+    assert len(ours) == len(theirs) > 100
+    assert isomorphic(ours, theirs)
+    assert {type(o) for o in ours.objects()} == {type(o) for o in theirs.objects()}
+    assert {(o.datatype, o.language) for o in ours.objects() if isinstance(o, Literal)} == {
+        (o.datatype, o.language) for o in theirs.objects() if isinstance(o, Literal)
+    }
+    prefixes = dict(ours.namespaces())
+    assert prefixes["dk"] == URIRef("https://w3id.org/defkg/ontology#")
+
+
 @pytest.mark.parametrize("term", TERMS)
 def test_every_vocab_term_is_declared(term: str) -> None:
     g, iri = ontology(), DK[term]

@@ -80,10 +80,12 @@ def ontology_files() -> list[Path]:
 def _ontology() -> Any:
     from rdflib import Graph
 
+    from defkg import turtle
+
     g = Graph()
     for f in ontology_files():
         if f.exists():
-            g.parse(f, format="turtle")
+            turtle.read(f, g)
     return g
 
 

@@ -503,10 +503,10 @@ def _unique_lang(idx: _Index, focus: Node, values: Collection[Node]) -> list[Nod
 
 @lru_cache(maxsize=1)
 def shapes_graph() -> Graph:
-    g = Graph()
-    if SHAPES.exists():
-        g.parse(SHAPES, format="turtle")
-    return g
+    """The shapes as an rdflib ``Graph`` (read by Oxigraph's parser: ``defkg.turtle``)."""
+    from defkg import turtle
+
+    return turtle.read(SHAPES) if SHAPES.exists() else Graph()
 
 
 @lru_cache(maxsize=1)

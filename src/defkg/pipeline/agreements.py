@@ -29,6 +29,7 @@ from defkg.pipeline.cuewords import (
     by_sentence,
     find_cues,
     folded_words,
+    has_cue,
     is_dateline,
     old_year,
 )
@@ -60,11 +61,24 @@ def engagements(
     people: list[PersonMention],
     meetings: tuple[MeetingFact, ...],
 ) -> Engagements:
-    """The agreements and exercises of an article, from what the meeting extractor has read."""
+    """The agreements and exercises of an article, from what the meeting extractor has read.
+
+    An agreement needs a cue of its signing and a noun naming it, an exercise a noun naming it
+    (``find_agreements``, ``find_exercises``): a report without them is not searched further."""
+    lang = article.language
+    want_agreements = has_cue(tokens, lang, "agreements", "signed") and has_cue(
+        tokens, lang, "agreements", "noun"
+    )
+    want_exercises = has_cue(tokens, lang, "exercises", "noun")
+    if not (want_agreements or want_exercises):
+        return Engagements((), ())
     facts = SentenceFacts(
         article.text, tokens, matches, sent_of, dates, people, g, len(article.sentences), article.published
     )
-    return Engagements(find_agreements(article, g, facts, meetings), find_exercises(article, g, facts))
+    return Engagements(
+        find_agreements(article, g, facts, meetings) if want_agreements else (),
+        find_exercises(article, g, facts) if want_exercises else (),
+    )
 
 
 @dataclass

@@ -102,6 +102,29 @@ def _fits(form: _Form, tokens: tuple[Token, ...], i: int, lang: str) -> bool:
     return True
 
 
+@cache
+def _role_candidates_cache(lang: str, name: str, role: str) -> dict[str, tuple[_Form, ...]]:
+    """Folded word -> the forms of ``role`` that may start at it."""
+    return {}
+
+
+def has_cue(tokens: tuple[Token, ...], lang: str, name: str, role: str) -> bool:
+    """Whether ``find_cues`` would find a cue of ``role`` in ``tokens``: some form of that role fits
+    at some token (the first place one fits always gives a cue). A cheap test an extractor runs
+    before looking for every cue: most reports sign no agreement and tell of no exercise."""
+    cache = _role_candidates_cache(lang, name, role)
+    for i, t in enumerate(tokens):
+        cands = cache.get(t.key)
+        if cands is None:
+            if len(cache) > 200_000:  # bounded, as in find_cues
+                cache.clear()
+            cands = cache[t.key] = tuple(f for f in _candidates(lang, name, t.key) if f.role == role)
+        for f in cands:
+            if _fits(f, tokens, i, lang):
+                return True
+    return False
+
+
 def find_cues(tokens: tuple[Token, ...], sent_of: list[int], lang: str, name: str) -> list[Cue]:
     """Every cue of one file, longest first at each position; cues of different roles may overlap
     (a noun phrase and a verb), cues of one role do not."""
