@@ -702,14 +702,6 @@ _P = {  # short names of the predicates the page reads
 }
 _MULTI = {"states", "topics", "participants", "delegations", "articles", "members", "type", "rank", "org"}
 _MULTI.add("name")  # a person reported under several spellings
-# which cited sentence best shows an engagement took place (first found wins)
-_EVIDENCE_ORDER = (
-    _DK + "participatingState",
-    _DK + "party",
-    _DK + "exerciseState",
-    _DK + "participant",
-    "https://schema.org/startDate",
-)
 
 
 _REFS = (
@@ -833,13 +825,11 @@ def page_data(store: Store, lang: str = "en") -> dict[str, Any]:
         }
         for a, u, h, d, lg in _rows(store, _sparql("articles"))
     }
-    evidence: dict[tuple[str, str], tuple[int, int, str]] = {}
-    for e, a, pred, index, text in _rows(store, _sparql("evidence")):
-        p = _value(pred)
-        rank = _EVIDENCE_ORDER.index(p) if p in _EVIDENCE_ORDER else len(_EVIDENCE_ORDER)
-        idx = int(_value(index)) if index is not None else 1 << 30
+    evidence: dict[tuple[str, str], tuple[float, float, str]] = {}
+    # the query gives the best cited sentence of each engagement in each article (ties: all of them)
+    for e, a, rank, index, text in _rows(store, _sparql("evidence")):
         key = (_value(e), _value(a))
-        cand = (rank, idx, _value(text))
+        cand = (float(_value(rank)), float(_value(index)), _value(text))
         if key not in evidence or cand < evidence[key]:
             evidence[key] = cand
     cited_in: dict[str, set[str]] = {}  # engagement -> the articles with evidence of it
