@@ -1,7 +1,7 @@
 """Turtle files of the package (the ontology, the shapes) read into rdflib graphs by Oxigraph's
 parser: rdflib's Turtle parser took ~0.05 s per file, and its import as much again, at the start of
-every ingest (tests/test_shapes.py and tests/test_ontology.py check the graphs are the ones rdflib's
-parser gives)."""
+every ingest (tests/test_ontology.py checks, for each file, that the graph is the one rdflib's parser
+gives)."""
 
 from __future__ import annotations
 
