@@ -169,9 +169,8 @@ def test_update_path_with_digest_and_blank_nodes(
                 local = triples(
                     queries.to_table(small.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"))
                 )
-                assert local and _graph_rows(virtuoso.query, g) == local, (
-                    g
-                )  # replaced wholly: the stale triple is gone
+                # replaced wholly: the stale triple is gone
+                assert local and _graph_rows(virtuoso.query, g) == local, g
     finally:  # the corpus again (its entity graph was replaced by the small store's)
         with Store(store_dir, read_only=True) as st:
             push(

@@ -825,13 +825,13 @@ def page_data(store: Store, lang: str = "en") -> dict[str, Any]:
         }
         for a, u, h, d, lg in _rows(store, _sparql("articles"))
     }
-    evidence: dict[tuple[str, str], tuple[float, float, str]] = {}
-    # the query gives the best cited sentence of each engagement in each article (ties: all of them)
-    for e, a, rank, index, text in _rows(store, _sparql("evidence")):
-        key = (_value(e), _value(a))
-        cand = (float(_value(rank)), float(_value(index)), _value(text))
-        if key not in evidence or cand < evidence[key]:
-            evidence[key] = cand
+    # the query gives the best cited sentence of each engagement in each article (ties on rank and
+    # place: every text of them, the first by text kept)
+    evidence: dict[tuple[str, str], str] = {}
+    for e, a, _rank, _index, text in _rows(store, _sparql("evidence")):
+        key, said = (_value(e), _value(a)), _value(text)
+        if key not in evidence or said < evidence[key]:
+            evidence[key] = said
     cited_in: dict[str, set[str]] = {}  # engagement -> the articles with evidence of it
     for e_iri, a_iri in evidence:
         cited_in.setdefault(e_iri, set()).add(a_iri)
@@ -943,11 +943,10 @@ def page_data(store: Store, lang: str = "en") -> dict[str, Any]:
             s["principal"] = s["head"] or (s["members"][0] if s["members"] else "")
         sources = []
         for a in sorted(d.get("articles", []), key=lambda a: articles.get(a, {}).get("date", "")):
-            ev = evidence.get((iri, a))
-            sources.append({"article": a, "sentence": ev[2] if ev else ""})
+            sources.append({"article": a, "sentence": evidence.get((iri, a), "")})
         extra = cited_in.get(iri, set()) - set(d.get("articles", []))
         for a in sorted(extra, key=lambda a: (articles.get(a, {}).get("date", ""), a)):
-            sources.append({"article": a, "sentence": evidence[(iri, a)][2]})
+            sources.append({"article": a, "sentence": evidence[(iri, a)]})
         for s in sources:
             articles.setdefault(s["article"], {"url": "", "headline": "", "date": "", "lang": ""})
         start = str(d.get("start", ""))[:10]
